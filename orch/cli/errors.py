@@ -1,0 +1,37 @@
+"""Turn errors into messages and exit codes; tracebacks only with --debug."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from orch.errors import OrchError
+
+
+def run_cli(cli: click.Group, argv: list[str] | None) -> int:
+    debug = "--debug" in (argv if argv is not None else sys.argv[1:])
+    try:
+        cli.main(args=argv, prog_name="orch", standalone_mode=False)
+    except OrchError as exc:
+        if debug:
+            raise
+        click.echo(f"ERROR: {exc}", err=True)
+        return exc.exit_code
+    except click.exceptions.Abort:
+        click.echo("Aborted.", err=True)
+        return 130
+    except click.ClickException as exc:
+        exc.show()
+        return 2 if exc.exit_code == 2 else exc.exit_code
+    except click.exceptions.Exit as exc:
+        return exc.exit_code
+    except KeyboardInterrupt:
+        click.echo("Interrupted.", err=True)
+        return 130
+    return 0
+
+
+def exit_with(code: int) -> None:
+    """Commands end with this to give a non-zero status without raising an error."""
+    raise click.exceptions.Exit(code)

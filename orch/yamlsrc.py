@@ -1,0 +1,135 @@
+"""YAML loading that remembers where each value came from.
+
+Ansible users expect errors to point at file:line:column. PyYAML knows the
+position of every node while it builds; this loader keeps it on the values it
+returns (``LocDict``, ``LocList``, ``LocStr`` behave exactly like dict, list
+and str) so any later stage can call :func:`location_of` on them.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from orch.errors import Location, ParseError
+
+try:  # the C loader is several times faster; fall back when libyaml is absent
+    _BaseLoader = yaml.CSafeLoader  # type: ignore[attr-defined]
+except AttributeError:  # pragma: no cover
+    _BaseLoader = yaml.SafeLoader
+
+
+class LocDict(dict):
+    __slots__ = ("loc",)
+
+
+class LocList(list):
+    __slots__ = ("loc",)
+
+
+class LocStr(str):
+    __slots__ = ("loc",)
+
+
+class VaultText(str):
+    """An inline ``!vault`` value, still encrypted; decrypted by the vault layer."""
+
+    __slots__ = ("loc",)
+
+
+class UnsafeText(str):
+    """An ``!unsafe`` value: never templated."""
+
+    __slots__ = ("loc",)
+
+
+def location_of(value: Any, default: Location | None = None) -> Location | None:
+    return getattr(value, "loc", None) or default
+
+
+class _Loader(_BaseLoader):  # type: ignore[misc, valid-type]
+    source_name = "<string>"
+
+    def _loc(self, node: yaml.Node) -> Location:
+        mark = node.start_mark
+        return Location(self.source_name, mark.line + 1, mark.column + 1)
+
+
+def _construct_mapping(loader: _Loader, node: yaml.MappingNode) -> LocDict:
+    loader.flatten_mapping(node)
+    result = LocDict()
+    result.loc = loader._loc(node)
+    for key_node, value_node in node.value:
+        key = loader.construct_object(key_node, deep=True)
+        try:
+            hash(key)
+        except TypeError:
+            raise ParseError("a mapping key must be a plain value", location=loader._loc(key_node)) from None
+        if key in result:
+            # Ansible warns and keeps the last; a silent overwrite hides real mistakes, so we say it.
+            raise ParseError(f"duplicate key {key!r}", location=loader._loc(key_node))
+        result[key] = loader.construct_object(value_node, deep=True)
+    return result
+
+
+def _construct_sequence(loader: _Loader, node: yaml.SequenceNode) -> LocList:
+    result = LocList(loader.construct_object(child, deep=True) for child in node.value)
+    result.loc = loader._loc(node)
+    return result
+
+
+def _construct_str(loader: _Loader, node: yaml.ScalarNode) -> LocStr:
+    result = LocStr(loader.construct_scalar(node))
+    result.loc = loader._loc(node)
+    return result
+
+
+def _tagged_str(cls: type) -> Any:
+    def construct(loader: _Loader, node: yaml.ScalarNode) -> str:
+        result = cls(loader.construct_scalar(node))
+        result.loc = loader._loc(node)
+        return result
+
+    return construct
+
+
+_Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+_Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _construct_sequence)
+_Loader.add_constructor("tag:yaml.org,2002:str", _construct_str)
+_Loader.add_constructor("!vault", _tagged_str(VaultText))
+_Loader.add_constructor("!unsafe", _tagged_str(UnsafeText))
+
+
+def loads(text: str, source: str = "<string>") -> Any:
+    """Parse one YAML document; errors become ParseError with file:line:column."""
+    loader = _Loader(text)
+    loader.source_name = source
+    try:
+        return loader.get_single_data()
+    except ParseError:
+        raise
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        loc = Location(source, mark.line + 1, mark.column + 1) if mark else Location(source)
+        problem = exc.problem or exc.context or "invalid YAML"
+        raise ParseError(f"invalid YAML: {problem}", location=loc) from None
+    except (yaml.YAMLError, ValueError, RecursionError) as exc:
+        raise ParseError(f"invalid YAML: {exc}", location=Location(source)) from None
+    finally:
+        loader.dispose()
+
+
+def load_file(path: str | Path) -> Any:
+    """Read and parse a YAML file; unreadable or non-UTF-8 files are ParseErrors."""
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ParseError("file not found", location=Location(str(path))) from None
+    except UnicodeDecodeError as exc:
+        raise ParseError(f"not a UTF-8 text file (byte {exc.start})", location=Location(str(path))) from None
+    except OSError as exc:
+        raise ParseError(f"cannot read file: {exc.strerror}", location=Location(str(path))) from None
+    return loads(text, str(path))
