@@ -1,0 +1,52 @@
+"""What a module gets to work with: check/diff flags and safe helpers."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+
+
+class ModuleFailed(Exception):
+    """Raised by a module to fail its step with a message (and extra result keys)."""
+
+    def __init__(self, msg: str, **result) -> None:
+        super().__init__(msg)
+        self.msg = msg
+        self.result = result
+
+
+class Context:
+    def __init__(self, agent, check: bool = False, diff: bool = False, env=None) -> None:
+        self.agent = agent
+        self.check = check
+        self.diff = diff
+        self.env = env or {}
+
+    @property
+    def state(self) -> dict:
+        return self.agent.state
+
+    def run(self, argv, shell: bool = False, cwd=None, stdin=None, env=None, executable=None):
+        """Run a command without a shell (argv) unless ``shell``; returns (rc, stdout, stderr)."""
+        full_env = dict(os.environ)
+        full_env.update({k: str(v) for k, v in self.env.items()})
+        if env:
+            full_env.update({k: str(v) for k, v in env.items()})
+        try:
+            proc = subprocess.run(
+                argv, shell=shell, cwd=cwd, env=full_env, executable=executable,
+                input=stdin.encode() if isinstance(stdin, str) else stdin,
+                stdin=None if stdin is not None else subprocess.DEVNULL,
+                stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+            )
+        except FileNotFoundError as exc:
+            return 127, "", "%s: %s" % (exc.filename or argv[0], exc.strerror)
+        except PermissionError as exc:
+            return 126, "", "%s: %s" % (exc.filename or argv[0], exc.strerror)
+        except NotADirectoryError as exc:
+            return 1, "", "%s: %s" % (cwd, exc.strerror)
+        return proc.returncode, _text(proc.stdout), _text(proc.stderr)
+
+
+def _text(data: bytes) -> str:
+    return data.decode("utf-8", "replace")

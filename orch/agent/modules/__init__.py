@@ -1,0 +1,1 @@
+"""Modules that run inside the agent: ``run(ctx, args) -> dict`` each."""

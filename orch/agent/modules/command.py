@@ -1,0 +1,85 @@
+"""command: run a program without a shell (argv), Ansible's semantics.
+
+``creates``/``removes`` make it idempotent; without them a step always
+reports ``changed`` and, in check mode, cannot know what it would do, so it
+answers ``unknown`` rather than pretending it was skipped.
+"""
+
+import glob
+import os
+import shlex
+import time
+
+from ..context import ModuleFailed
+
+
+def argv_of(args):
+    if args.get("argv"):
+        if args.get("_raw_params"):
+            raise ModuleFailed("use either a free-form command or argv, not both")
+        return [str(a) for a in args["argv"]]
+    raw = args.get("_raw_params") or args.get("cmd")
+    if not raw:
+        raise ModuleFailed("no command given")
+    try:
+        return shlex.split(raw)
+    except ValueError as exc:
+        raise ModuleFailed("cannot split command line %r: %s" % (raw, exc))
+
+
+def guard(args, chdir=None):
+    """Resolve creates/removes: a result dict when the step is skipped, else None."""
+    def exists(pattern):
+        path = pattern if os.path.isabs(pattern) or not chdir else os.path.join(chdir, pattern)
+        return bool(glob.glob(os.path.expanduser(path)))
+
+    creates, removes = args.get("creates"), args.get("removes")
+    if creates and exists(creates):
+        return {"changed": False, "rc": 0, "stdout": "", "stderr": "",
+                "msg": "Did not run command since '%s' exists" % creates}
+    if removes and not exists(removes):
+        return {"changed": False, "rc": 0, "stdout": "", "stderr": "",
+                "msg": "Did not run command since '%s' does not exist" % removes}
+    return None
+
+
+def execute(ctx, args, cmd, shell=False, executable=None):
+    chdir = args.get("chdir")
+    skipped = guard(args, chdir)
+    if skipped is not None:
+        skipped["cmd"] = cmd
+        return skipped
+    if ctx.check:
+        # Without creates/removes nothing tells us what the command would do.
+        return {"changed": True, "unknown": True, "cmd": cmd, "msg": "would run (effect unknown in check mode)"}
+    stdin = args.get("stdin")
+    if stdin is not None and args.get("stdin_add_newline", True):
+        stdin = str(stdin) + "\n"
+    start = time.time()
+    rc, out, err = ctx.run(cmd, shell=shell, cwd=chdir, stdin=stdin, executable=executable)
+    end = time.time()
+    if args.get("strip_empty_ends", True):
+        out, err = out.rstrip("\r\n"), err.rstrip("\r\n")
+    result = {
+        "changed": True, "cmd": cmd, "rc": rc, "stdout": out, "stderr": err,
+        "stdout_lines": out.splitlines(), "stderr_lines": err.splitlines(),
+        "start": _stamp(start), "end": _stamp(end), "delta": _delta(end - start),
+    }
+    if rc != 0:
+        result["failed"] = True
+        result["msg"] = "non-zero return code"
+    return result
+
+
+def _stamp(t):
+    return time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(t)) + (".%06d" % ((t % 1) * 1e6))
+
+
+def _delta(seconds):
+    hours, rest = divmod(seconds, 3600)
+    minutes, secs = divmod(rest, 60)
+    return "%d:%02d:%09.6f" % (hours, minutes, secs)
+
+
+def run(ctx, args):
+    return execute(ctx, args, argv_of(args))

@@ -1,0 +1,121 @@
+"""The agent's main loop: read a request per line, answer a result per line.
+
+Requests are JSON objects ``{"id": n, "op": ..., ...}``; every request gets
+exactly one answer ``{"id": n, ...}``. Ops:
+
+- ``hello``: who and where the agent runs (user, python, pid).
+- ``run``: one module step ``{"module", "args", "check", "diff"}``.
+- ``batch``: several steps in one round trip; stops after the first failed step
+  unless the step says ``ignore_errors``, and answers the results so far.
+- ``quit``: answer, then exit.
+
+A module is ``orch.agent.modules.NAME`` with ``run(ctx, args) -> dict``. The
+result follows Ansible's contract: ``changed``, ``failed``, ``msg``, ``diff``
+plus module-specific keys.
+"""
+
+from __future__ import annotations
+
+import importlib
+import json
+import os
+import sys
+import traceback
+
+from .context import Context, ModuleFailed
+
+
+def _protocol_streams():
+    """Keep the real stdin/stdout for the protocol and point fds 0/1 elsewhere.
+
+    Commands run by modules inherit fds 0 and 1; if they could read our stdin
+    or write to our stdout they would corrupt the conversation.
+    """
+    proto_in = os.fdopen(os.dup(0), "rb", buffering=0)
+    proto_out = os.fdopen(os.dup(1), "wb", buffering=0)
+    devnull = os.open(os.devnull, os.O_RDWR)
+    os.dup2(devnull, 0)
+    os.dup2(2, 1)
+    os.close(devnull)
+    sys.stdin = open(os.devnull)
+    sys.stdout = sys.stderr
+    return proto_in, proto_out
+
+
+class Agent:
+    def __init__(self) -> None:
+        self.modules = {}
+        self.state = {}  # per-run memory shared by steps (plan overlay, caches)
+
+    def module(self, name: str):
+        mod = self.modules.get(name)
+        if mod is None:
+            if not name.replace("_", "").isalnum():
+                raise ModuleFailed("bad module name %r" % name)
+            try:
+                mod = importlib.import_module("orch.agent.modules." + name)
+            except ImportError:
+                raise ModuleFailed("module %r is not available in the agent" % name)
+            self.modules[name] = mod
+        return mod
+
+    def run_step(self, step: dict) -> dict:
+        ctx = Context(self, check=bool(step.get("check")), diff=bool(step.get("diff")),
+                      env=step.get("environment") or {})
+        try:
+            result = self.module(step["module"]).run(ctx, step.get("args") or {})
+        except ModuleFailed as exc:
+            result = dict(exc.result, failed=True, msg=exc.msg)
+        except Exception as exc:  # a bug in a module must not kill the agent
+            result = {"failed": True, "msg": "module %s crashed: %s: %s" % (step.get("module"), type(exc).__name__, exc),
+                      "exception": traceback.format_exc()}
+        result.setdefault("changed", False)
+        result.setdefault("failed", False)
+        return result
+
+    def handle(self, request: dict) -> dict:
+        op = request.get("op")
+        if op == "run":
+            return {"result": self.run_step(request)}
+        if op == "batch":
+            results = []
+            for step in request.get("steps", []):
+                result = self.run_step(step)
+                results.append(result)
+                if result.get("failed") and not step.get("ignore_errors"):
+                    break
+            return {"results": results}
+        if op == "hello":
+            return {"python": list(sys.version_info[:3]), "uid": os.getuid(), "pid": os.getpid(),
+                    "user": _user_name()}
+        if op == "quit":
+            return {"bye": True}
+        return {"error": "unknown op %r" % op}
+
+
+def _user_name() -> str:
+    try:
+        import pwd
+        return pwd.getpwuid(os.getuid()).pw_name
+    except (ImportError, KeyError):
+        return str(os.getuid())
+
+
+def main() -> None:
+    proto_in, proto_out = _protocol_streams()
+    agent = Agent()
+    proto_out.write(b'{"ready": true}\n')
+    while True:
+        line = proto_in.readline()
+        if not line:
+            return
+        try:
+            request = json.loads(line)
+        except ValueError:
+            proto_out.write(b'{"error": "bad request line"}\n')
+            continue
+        answer = agent.handle(request)
+        answer["id"] = request.get("id")
+        proto_out.write(json.dumps(answer, default=str).encode() + b"\n")
+        if request.get("op") == "quit":
+            return

@@ -1,0 +1,119 @@
+"""Connection settings of a host, read from Ansible's connection variables.
+
+Ansible users set these in inventories; orch reads the same names (and a few
+short ``orch_*`` additions). Precedence between sources is the inventory's job;
+this module only turns a host's merged variables into typed options.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+
+from orch.errors import UsageError
+
+HOST_KEY_POLICIES = ("yes", "accept-new", "off")
+_TRUE = {"1", "true", "yes", "on", "y", "t"}
+_FALSE = {"0", "false", "no", "off", "n", "f"}
+
+
+def to_bool(value, default: bool = False) -> bool:
+    if value is None or value == "":
+        return default
+    if isinstance(value, bool):
+        return value
+    text = str(value).strip().lower()
+    if text in _TRUE:
+        return True
+    if text in _FALSE:
+        return False
+    raise UsageError(f"not a boolean: {value!r}")
+
+
+def host_key_policy(value) -> str:
+    """Map StrictHostKeyChecking / ansible_host_key_checking values to a policy.
+
+    ``yes``: only known keys; ``accept-new``: record unknown keys, refuse changed
+    ones (the default, as OpenSSH's accept-new); ``off``: trust any key and
+    record nothing (Ansible's host_key_checking=False).
+    """
+    if value is None or value == "":
+        return "accept-new"
+    if isinstance(value, bool):
+        return "yes" if value else "off"
+    text = str(value).strip().lower()
+    if text in ("accept-new", "accept_new", "new"):
+        return "accept-new"
+    if text in _TRUE or text == "ask":
+        return "yes"
+    if text in _FALSE:
+        return "off"
+    raise UsageError(f"unknown host key checking policy {value!r} (use yes, accept-new or no)")
+
+
+@dataclass(frozen=True)
+class ConnectionOptions:
+    transport: str = "ssh"
+    address: str = ""
+    port: int | None = None
+    user: str | None = None
+    password: str | None = None
+    private_key_file: str | None = None
+    host_key_checking: str = "accept-new"
+    known_hosts_file: str | None = None
+    timeout: float = 10.0
+    python: str = "python3"
+    docker_host: str | None = None
+    become: bool = False
+    become_user: str = "root"
+    become_method: str = "sudo"
+    become_password: str | None = field(default=None, repr=False)
+    become_flags: str = ""
+
+
+def _first(hostvars: dict, *names, default=None):
+    for name in names:
+        value = hostvars.get(name)
+        if value is not None and value != "":
+            return value
+    return default
+
+
+def options_for(name: str, hostvars: dict, overrides: dict | None = None) -> ConnectionOptions:
+    """Build a host's options from its variables; ``overrides`` are CLI flags."""
+    merged = dict(hostvars)
+    merged.update({k: v for k, v in (overrides or {}).items() if v is not None})
+    transport = str(_first(merged, "ansible_connection", default="ssh"))
+    if transport in ("smart", "paramiko", "paramiko_ssh", "ssh"):
+        transport = "ssh"
+    elif transport in ("community.docker.docker", "docker", "community.docker.docker_api", "docker_api"):
+        transport = "docker"
+    elif transport != "local":
+        raise UsageError(f"host {name}: connection {transport!r} is not supported (ssh, docker, local)")
+    port = _first(merged, "ansible_port", "ansible_ssh_port")
+    try:
+        port = int(port) if port is not None else None
+        timeout = float(_first(merged, "ansible_timeout", "ansible_ssh_timeout", "orch_timeout", default=10))
+    except (TypeError, ValueError):
+        raise UsageError(f"host {name}: ansible_port/ansible_timeout must be numbers") from None
+    checking = _first(merged, "ansible_host_key_checking", "ansible_ssh_host_key_checking", "orch_host_key_checking")
+    if checking is None:
+        checking = os.environ.get("ORCH_HOST_KEY_CHECKING", os.environ.get("ANSIBLE_HOST_KEY_CHECKING"))
+    return ConnectionOptions(
+        transport=transport,
+        address=str(_first(merged, "ansible_host", "ansible_ssh_host", default=name)),
+        port=port,
+        user=_first(merged, "ansible_user", "ansible_ssh_user", "ansible_remote_user"),
+        password=_first(merged, "ansible_password", "ansible_ssh_pass", "ansible_ssh_password"),
+        private_key_file=_first(merged, "ansible_ssh_private_key_file", "ansible_private_key_file"),
+        host_key_checking=host_key_policy(checking),
+        known_hosts_file=_first(merged, "orch_known_hosts_file", "ansible_ssh_known_hosts_file"),
+        timeout=timeout,
+        python=str(_first(merged, "ansible_python_interpreter", default="python3")),
+        docker_host=_first(merged, "ansible_docker_host", "docker_host", "orch_docker_host"),
+        become=to_bool(_first(merged, "ansible_become", "become"), False),
+        become_user=str(_first(merged, "ansible_become_user", "become_user", default="root")),
+        become_method=str(_first(merged, "ansible_become_method", "become_method", default="sudo")),
+        become_password=_first(merged, "ansible_become_password", "ansible_become_pass", "ansible_sudo_pass"),
+        become_flags=str(_first(merged, "ansible_become_flags", default="")),
+    )

@@ -1,0 +1,111 @@
+"""The controller's side of the agent: start it over a connection, then talk.
+
+One session per (host, become user) for a whole run. Requests and answers are
+JSON lines; ``request`` is synchronous (a host's steps run in order).
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+
+from orch.connection import become as become_mod
+from orch.connection.base import Connection, Process
+from orch.connection.bootstrap import payload, python_command
+from orch.errors import AgentError, HostFailure
+
+
+def _python(value: str) -> str:
+    # Ansible's interpreter discovery values all mean "the usual python3" here.
+    return "python3" if value.startswith("auto") else value
+
+
+class AgentSession:
+    def __init__(self, connection: Connection, *, become: bool = False, become_user: str = "root",
+                 become_method: str = "sudo", become_password: str | None = None) -> None:
+        self.connection = connection
+        self.become = become
+        self.become_user = become_user
+        self.become_method = become_method
+        self.become_password = become_password
+        self._proc: Process | None = None
+        self._ids = itertools.count(1)
+        self.info: dict = {}
+
+    @property
+    def host(self) -> str:
+        return self.connection.host_name
+
+    def start(self) -> None:
+        if self._proc is not None:
+            return
+        command = python_command(_python(self.connection.options.python))
+        preamble = b""
+        if self.become:
+            command, preamble = become_mod.wrap(command, self.become_method, self.become_user,
+                                                self.become_password, self.connection.options.become_flags)
+        proc = self.connection.start(command)
+        proc.write(preamble + payload())
+        first = proc.readline()
+        if not first.startswith(b'{"ready"'):
+            self._fail_start(proc, first)
+        self._proc = proc
+        self.info = self.request("hello")
+
+    def _fail_start(self, proc: Process, first: bytes) -> None:
+        proc.close_stdin()
+        rc = proc.wait(5)
+        err = proc.stderr_text().strip()
+        proc.kill()
+        python = self.connection.options.python
+        lowered = err.lower()
+        if rc == 127 or "not found" in lowered and python.split("/")[-1] in lowered:
+            raise AgentError(f"{python} was not found on the host; orch needs Python 3.8+ there "
+                             "(install it, e.g. with the raw module: raw: apt-get install -y python3)",
+                             host=self.host)
+        if "password is required" in lowered or "incorrect password" in lowered or "sorry, try again" in lowered:
+            what = "become password rejected" if self.become_password else "become needs a password (use --ask-become-pass)"
+            raise AgentError(f"{what}: {self._last_line(err)}", host=self.host)
+        detail = self._last_line(err) or (first.decode("utf-8", "replace").strip()) or f"exit status {rc}"
+        raise AgentError(f"the agent did not start: {detail}", host=self.host)
+
+    @staticmethod
+    def _last_line(text: str) -> str:
+        lines = [line for line in text.splitlines() if line.strip() and become_mod.SUDO_PROMPT not in line]
+        return lines[-1].strip() if lines else ""
+
+    def request(self, op: str, **fields) -> dict:
+        if self._proc is None:
+            self.start()
+        request_id = next(self._ids)
+        message = dict(fields, op=op, id=request_id)
+        self._proc.write(json.dumps(message, separators=(",", ":")).encode() + b"\n")
+        line = self._proc.readline()
+        if not line:
+            err = self._last_line(self._proc.stderr_text())
+            self._proc = None
+            raise AgentError("connection to the agent was lost" + (f": {err}" if err else ""), host=self.host)
+        answer = json.loads(line)
+        if "error" in answer:
+            raise HostFailure(f"agent: {answer['error']}", host=self.host)
+        return answer
+
+    def run(self, module: str, args: dict, *, check: bool = False, diff: bool = False,
+            environment: dict | None = None) -> dict:
+        return self.request("run", module=module, args=args, check=check, diff=diff,
+                            environment=environment or {})["result"]
+
+    def batch(self, steps: list[dict]) -> list[dict]:
+        return self.request("batch", steps=steps)["results"]
+
+    def close(self) -> None:
+        proc, self._proc = self._proc, None
+        if proc is None:
+            return
+        try:
+            proc.write(b'{"op":"quit","id":0}\n')
+            proc.close_stdin()
+            if proc.wait(5) is None:
+                proc.kill()
+        except Exception:  # closing must never hide the run's real outcome
+            proc.kill()

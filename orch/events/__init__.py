@@ -1,0 +1,58 @@
+"""Typed events: the engine and transports emit them, sinks render them.
+
+Nothing below the CLI prints. A run hands every event to an ``EventBus``;
+sinks (console, JSON lines, run history) decide what to show or record.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from dataclasses import dataclass, field
+from typing import Any, Callable, Protocol
+
+
+@dataclass
+class Event:
+    """``kind`` names the event (``task_result``, ``host_unreachable``, ``summary`` ...)."""
+
+    kind: str
+    host: str | None = None
+    task: str | None = None
+    data: dict[str, Any] = field(default_factory=dict)
+    time: float = field(default_factory=time.time)
+
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"event": self.kind, "time": round(self.time, 6)}
+        if self.host is not None:
+            out["host"] = self.host
+        if self.task is not None:
+            out["task"] = self.task
+        out.update(self.data)
+        return out
+
+
+class Sink(Protocol):
+    def handle(self, event: Event) -> None: ...
+
+
+class EventBus:
+    """Delivers events to sinks one at a time (workers run in threads)."""
+
+    def __init__(self, sinks: list[Sink] | None = None) -> None:
+        self.sinks: list[Sink] = list(sinks or [])
+        self._lock = threading.Lock()
+
+    def emit(self, kind: str, host: str | None = None, task: str | None = None, **data: Any) -> None:
+        event = Event(kind, host, task, data)
+        with self._lock:
+            for sink in self.sinks:
+                sink.handle(event)
+
+
+class CallbackSink:
+    def __init__(self, callback: Callable[[Event], None]) -> None:
+        self.callback = callback
+
+    def handle(self, event: Event) -> None:
+        self.callback(event)

@@ -1,0 +1,1 @@
+"""The lab: throw-away Debian containers that are real hosts for trying playbooks."""
