@@ -1,0 +1,14 @@
+"""Ansible-compatible inventories: INI and YAML files, host lists, group_vars/host_vars.
+
+    from orch.inventory import load_inventory
+    inv = load_inventory(["hosts.ini"])
+    for host in inv.select("web:&prod", limit="web1*"):
+        print(host.name, host.vars)
+"""
+
+from orch.inventory.model import Group, Host, Inventory
+from orch.inventory.sources import InventorySource, load_inventory, register_source
+from orch.inventory.vars import VarExplanation
+
+__all__ = ["Group", "Host", "Inventory", "InventorySource", "VarExplanation", "load_inventory",
+           "register_source"]
