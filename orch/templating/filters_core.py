@@ -1,0 +1,155 @@
+"""Scalar and string filters Ansible adds on top of Jinja2's built-ins.
+
+Jinja2 already provides default/d, int, float, string, lower, upper,
+capitalize, title, replace, join, map, select, reject, selectattr,
+rejectattr, first, last, min, max, sum, length/count, sort, reverse, unique,
+list, trim, wordcount, urlencode; Ansible uses those unchanged, so do we.
+"""
+
+from __future__ import annotations
+
+import random as _random
+import re
+from collections.abc import Mapping
+from typing import Any
+
+from jinja2 import pass_environment
+from jinja2.runtime import Undefined
+
+from orch.errors import TemplateError
+
+_TRUE_STRINGS = frozenset({"yes", "on", "1", "true", "y", "t"})
+
+
+def to_bool(value: Any) -> bool:
+    """Ansible's ``bool`` filter: known true strings/values, everything else False."""
+    if isinstance(value, bool):
+        return value
+    if value is None:
+        return False
+    if isinstance(value, (int, float)):
+        return value == 1
+    return str(value).strip().lower() in _TRUE_STRINGS
+
+
+def ternary(value: Any, true_val: Any, false_val: Any, none_val: Any = None) -> Any:
+    if value is None and none_val is not None:
+        return none_val
+    return true_val if value else false_val
+
+
+def _flags(ignorecase: bool, multiline: bool) -> int:
+    return (re.I if ignorecase else 0) | (re.M if multiline else 0)
+
+
+def regex_replace(value: Any, pattern: str, replacement: str = "", ignorecase: bool = False,
+                  multiline: bool = False, count: int = 0) -> str:
+    return re.compile(pattern, _flags(ignorecase, multiline)).sub(replacement, str(value), count=count)
+
+
+def regex_search(value: Any, pattern: str, *groups: str, ignorecase: bool = False, multiline: bool = False) -> Any:
+    match = re.compile(pattern, _flags(ignorecase, multiline)).search(str(value))
+    if not match:
+        return None
+    if not groups:
+        return match.group()
+    # Group references are '\\1' or '\\g<name>', as in Ansible.
+    out = []
+    for ref in groups:
+        if ref.startswith("\\g<"):
+            out.append(match.group(ref[3:-1]))
+        elif ref.startswith("\\"):
+            out.append(match.group(int(ref[1:])))
+        else:
+            raise TemplateError(f"regex_search: unknown group reference {ref!r}")
+    return out
+
+
+def regex_findall(value: Any, pattern: str, ignorecase: bool = False, multiline: bool = False) -> list:
+    return re.compile(pattern, _flags(ignorecase, multiline)).findall(str(value))
+
+
+def regex_escape(value: Any, re_type: str = "python") -> str:
+    if re_type != "python":
+        raise TemplateError(f"regex_escape: re_type {re_type!r} is not supported")
+    return re.escape(str(value))
+
+
+def split(value: Any, sep: str | None = None, maxsplit: int = -1) -> list:
+    return str(value).split(sep, maxsplit)
+
+
+def mandatory(value: Any, msg: str | None = None) -> Any:
+    if isinstance(value, Undefined):
+        name = getattr(value, "_undefined_name", None)
+        raise TemplateError(msg or f"mandatory variable {name!r} is not defined")
+    return value
+
+
+def comment(text: Any, style: str = "plain", decoration: str | None = None, prefix: str = "",
+            postfix: str = "", **_: Any) -> str:
+    styles = {
+        "plain": ("#", "# ", "#"),
+        "erlang": ("%", "% ", "%"),
+        "c": ("//", "// ", "//"),
+        "cblock": ("/*", " * ", " */"),
+        "xml": ("<!--", "   - ", "-->"),
+    }
+    if style not in styles:
+        raise TemplateError(f"comment: unknown style {style!r}")
+    begin, deco, end = styles[style]
+    if decoration is not None:
+        deco = decoration
+    lines = [begin] + [(deco + line).rstrip() if line else deco.rstrip() for line in str(text).split("\n")] + [end]
+    return "\n".join(lines)
+
+
+def type_debug(value: Any) -> str:
+    return type(value).__name__ if type(value).__module__ == "builtins" else _plain_type(value)
+
+
+def _plain_type(value: Any) -> str:
+    # Our YAML values are str/dict/list subclasses; report the builtin name like Ansible.
+    for base in (bool, int, float, str, dict, list):
+        if isinstance(value, base):
+            return base.__name__
+    return type(value).__name__
+
+
+def human_readable(size: Any, isbits: bool = False, unit: str | None = None) -> str:
+    suffix = "b" if isbits else "B"
+    num = float(size)
+    for prefix in ("", "K", "M", "G", "T", "P", "E", "Z", "Y"):
+        wanted = unit is not None and unit[:1].upper() == (prefix or unit[:1].upper()) and (prefix or len(unit) == 1)
+        if wanted or (unit is None and (abs(num) < 1024 or prefix == "Y")):
+            return f"{num:.2f} {prefix + suffix if prefix else ('bits' if isbits else 'Bytes')}"
+        num /= 1024
+    raise TemplateError(f"human_readable: unknown unit {unit!r}")
+
+
+@pass_environment
+def random_filter(env: Any, value: Any, start: int | None = None, step: int = 1, seed: Any = None) -> Any:
+    rng = _random.Random(seed) if seed is not None else _random.SystemRandom()
+    if isinstance(value, int) and not isinstance(value, bool):
+        low = start or 0
+        return rng.randrange(low, value, step)
+    items = list(value.values() if isinstance(value, Mapping) else value)
+    if not items:
+        raise TemplateError("random: empty sequence")
+    return rng.choice(items)
+
+
+FILTERS = {
+    "bool": to_bool,
+    "ternary": ternary,
+    "regex_replace": regex_replace,
+    "regex_search": regex_search,
+    "regex_findall": regex_findall,
+    "regex_escape": regex_escape,
+    "split": split,
+    "mandatory": mandatory,
+    "comment": comment,
+    "type_debug": type_debug,
+    "human_readable": human_readable,
+    "random": random_filter,
+}

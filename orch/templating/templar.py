@@ -1,0 +1,353 @@
+"""The Templar: Jinja2 over data, the way Ansible does it.
+
+* A string that is exactly one ``{{ expr }}`` gives the expression's native
+  value (list, dict, int, bool); other strings render to ``str``.
+* Variables are templated lazily, when an expression reads them, and the
+  result is cached for the rest of that call; a variable that (directly or
+  not) needs itself is a clear error instead of a RecursionError.
+* No global state: every call gets its variables explicitly.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Iterator, Mapping
+from typing import Any
+
+import jinja2
+from jinja2 import nodes
+from jinja2.nativetypes import NativeCodeGenerator, NativeEnvironment
+from jinja2.parser import Parser
+from jinja2.runtime import Undefined
+
+from orch.errors import Location, TemplateError
+from orch.yamlsrc import UnsafeText, VaultText, location_of
+from orch.templating import filters_core, filters_data, filters_path, lookups, tests
+from orch.templating.undefined import OrchUndefined
+
+# Ansible's placeholder: a value templated to this is dropped from its dict/list.
+OMIT = "__omit_place_holder__orch__"
+
+_CACHE_LIMIT = 20000
+
+
+def _no_vault(value: VaultText) -> str:
+    raise TemplateError("vault-encrypted value needs --vault-password-file", location=location_of(value))
+
+
+def is_template(value: Any) -> bool:
+    """Cheap check used as the fast path: can this string need Jinja at all?"""
+    return isinstance(value, str) and ("{{" in value or "{%" in value or "{#" in value)
+
+
+class _CodeGenerator(NativeCodeGenerator):
+    # Jinja's native generator folds constant output into strings and relies on
+    # literal_eval to get values back; we never literal_eval (Ansible 2.19 does
+    # not either), so constant output must stay a runtime value.
+    def _output_child_to_const(self, node: Any, frame: Any, finalize: Any) -> Any:
+        if isinstance(node, nodes.TemplateData):
+            return super()._output_child_to_const(node, frame, finalize)
+        raise nodes.Impossible()
+
+
+class _Environment(NativeEnvironment):
+    code_generator_class = _CodeGenerator
+
+    # Missing attributes of *defined* objects name the attribute (Jinja's default
+    # message says "'dict object' has no attribute", which is fine but generic).
+    def getattr(self, obj: Any, attribute: str) -> Any:
+        try:
+            return getattr(obj, attribute)
+        except AttributeError:
+            pass
+        try:
+            return obj[attribute]
+        except (TypeError, LookupError, AttributeError):
+            return self.undefined(obj=obj, name=attribute)
+
+
+def _make_environment(templar: "Templar") -> _Environment:
+    env = _Environment(
+        undefined=OrchUndefined,
+        keep_trailing_newline=True,
+        extensions=["jinja2.ext.do", "jinja2.ext.loopcontrols"],
+        autoescape=False,
+    )
+    env.filters.update(filters_core.FILTERS)
+    env.filters.update(filters_data.FILTERS)
+    env.filters.update(filters_path.FILTERS)
+    env.tests.update(tests.TESTS)
+    env.globals.update(lookups.make_globals(templar))
+    env.globals["omit"] = OMIT
+    # Fully qualified names work too: {{ x | ansible.builtin.to_json }}.
+    for table in (env.filters, env.tests):
+        for name in list(table):
+            table[f"ansible.builtin.{name}"] = table[f"ansible.legacy.{name}"] = table[name]
+    return env
+
+
+class _Frame:
+    """Per top-level call state: the lazy variable cache and the resolving stack."""
+
+    __slots__ = ("variables", "cache", "stack")
+
+    def __init__(self, variables: Mapping[str, Any]) -> None:
+        self.variables = variables
+        self.cache: dict[str, Any] = {}
+        self.stack: list[str] = []
+
+
+class LazyVars(Mapping):
+    """The mapping Jinja reads names from; templates each variable on first use."""
+
+    def __init__(self, templar: "Templar", frame: _Frame) -> None:
+        self._templar = templar
+        self._frame = frame
+        self._globals = templar.environment.globals
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._frame.variables or key in self._globals
+
+    def __getitem__(self, key: str) -> Any:
+        frame = self._frame
+        if key in frame.cache:
+            return frame.cache[key]
+        if key not in frame.variables:
+            return self._globals[key]
+        raw = frame.variables[key]
+        if not _needs_work(raw):
+            return raw
+        if key in frame.stack:
+            chain = " -> ".join(frame.stack[frame.stack.index(key):] + [key])
+            raise TemplateError(f"recursive loop detected in template: {chain}")
+        frame.stack.append(key)
+        try:
+            value = self._templar._template(raw, frame)
+        except TemplateError as exc:
+            if exc.message.endswith(")") and "while templating variable" in exc.message:
+                raise
+            raise TemplateError(f"{exc.message} (while templating variable {key!r})") from None
+        finally:
+            frame.stack.pop()
+        frame.cache[key] = value
+        return value
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(frame_keys(self._frame.variables, self._globals))
+
+    def __len__(self) -> int:
+        return len(set(self._frame.variables) | set(self._globals))
+
+
+def frame_keys(variables: Mapping[str, Any], globals_: Mapping[str, Any]) -> list[str]:
+    return list(dict.fromkeys([*variables, *globals_]))
+
+
+def _needs_work(value: Any) -> bool:
+    if isinstance(value, str):
+        return isinstance(value, VaultText) or (not isinstance(value, UnsafeText) and is_template(value))
+    return isinstance(value, (dict, list))
+
+
+class Templar:
+    """Renders values with Jinja2; thread-safe, caches compiled templates."""
+
+    def __init__(
+        self,
+        vault: Callable[[VaultText], str] | None = None,
+        searchpath: list[str] | None = None,
+        random_seed: Any = None,
+    ) -> None:
+        self.vault = vault or _no_vault
+        self.searchpath = list(searchpath or [])
+        self.random_seed = random_seed
+        self.environment = _make_environment(self)
+        self._templates: dict[tuple[str, str], jinja2.Template] = {}
+        self._lock = threading.Lock()
+
+    # -- public API -------------------------------------------------------
+
+    def template(
+        self,
+        value: Any,
+        variables: Mapping[str, Any],
+        *,
+        location: Location | None = None,
+        task: str | None = None,
+    ) -> Any:
+        """Template ``value`` (recursively through dicts and lists)."""
+        if not _needs_work(value):
+            return value
+        try:
+            return self._template(value, _Frame(variables))
+        except TemplateError as exc:
+            raise self._located(exc, value, location, task) from None
+
+    def evaluate(
+        self,
+        expr: Any,
+        variables: Mapping[str, Any],
+        *,
+        location: Location | None = None,
+        task: str | None = None,
+    ) -> Any:
+        """Evaluate a bare expression (``when``, ``until``, ``loop: "{{ }}"``-less strings)."""
+        if not isinstance(expr, str) or isinstance(expr, UnsafeText):
+            return expr
+        frame = _Frame(variables)
+        try:
+            if is_template(expr):
+                # Ansible warns about delimiters in conditionals but accepts them.
+                return self._template(expr, frame)
+            compiled = self._compile(expr, "expr")
+            ctx = compiled.new_context(LazyVars(self, frame), shared=True)
+            return self._run(expr, lambda: _consume_expr(compiled, ctx))
+        except TemplateError as exc:
+            raise self._located(exc, expr, location, task) from None
+
+    def is_true(
+        self,
+        condition: Any,
+        variables: Mapping[str, Any],
+        *,
+        location: Location | None = None,
+        task: str | None = None,
+    ) -> bool:
+        """A conditional: a list means AND, booleans pass, strings are expressions."""
+        if isinstance(condition, list):
+            return all(self.is_true(c, variables, location=location, task=task) for c in condition)
+        if condition is None:
+            return True
+        value = self.evaluate(condition, variables, location=location or location_of(condition), task=task)
+        return to_condition(value, condition, location or location_of(condition), task)
+
+    # -- internals --------------------------------------------------------
+
+    def _located(self, exc: TemplateError, value: Any, location: Location | None, task: str | None) -> TemplateError:
+        loc = exc.location or location or location_of(value)
+        err = TemplateError(exc.message, location=loc, task=exc.task or task, host=exc.host)
+        return err
+
+    def _template(self, value: Any, frame: _Frame) -> Any:
+        if isinstance(value, str):
+            if isinstance(value, UnsafeText):
+                return value
+            if isinstance(value, VaultText):
+                # Decrypted text is data like any other string (Ansible templates it too).
+                value = self.vault(value)
+            if not is_template(value):
+                return value
+            return self._render(value, frame)
+        if isinstance(value, dict):
+            out = {}
+            for k, v in value.items():
+                key = self._template(k, frame) if isinstance(k, str) else k
+                item = self._template(v, frame)
+                if isinstance(item, str) and item == OMIT:
+                    continue
+                out[key] = item
+            return out
+        if isinstance(value, list):
+            return [r for r in (self._template(v, frame) for v in value) if not (isinstance(r, str) and r == OMIT)]
+        return value
+
+    def _render(self, source: str, frame: _Frame) -> Any:
+        compiled = self._compile(source, "tpl")
+        ctx = compiled.new_context(LazyVars(self, frame), shared=True)
+        out = self._run(source, lambda: list(compiled.root_render_func(ctx)))
+        if len(out) == 1:
+            value = out[0]
+            if isinstance(value, Undefined):
+                self._run(source, lambda: str(value))
+            return value
+        return self._run(source, lambda: "".join(_to_text(v) for v in out))
+
+    def _compile(self, source: str, kind: str) -> jinja2.Template:
+        key = (kind, source)
+        found = self._templates.get(key)
+        if found is not None:
+            return found
+        try:
+            if kind == "tpl":
+                compiled = self.environment.from_string(source)
+            else:
+                compiled = _compile_expression(self.environment, source)
+        except jinja2.TemplateSyntaxError as exc:
+            raise TemplateError(f"template syntax error: {exc.message} in {source!r}") from None
+        with self._lock:
+            if len(self._templates) >= _CACHE_LIMIT:
+                self._templates.clear()
+            self._templates[key] = compiled
+        return compiled
+
+    def _run(self, source: str, fn: Callable[[], Any]) -> Any:
+        """Run a render step, translating Jinja and Python errors once, here."""
+        try:
+            return fn()
+        except TemplateError:
+            raise
+        except jinja2.UndefinedError as exc:
+            raise TemplateError(f"{exc.message} in {source!r}") from None
+        except jinja2.TemplateSyntaxError as exc:
+            raise TemplateError(f"template syntax error: {exc.message} in {source!r}") from None
+        except jinja2.TemplateError as exc:
+            raise TemplateError(f"{exc} in {source!r}") from None
+        except RecursionError:
+            raise TemplateError(f"template recursion too deep in {source!r}") from None
+        except Exception as exc:  # filters raise TypeError, ValueError, ...
+            raise TemplateError(f"{type(exc).__name__}: {exc} in {source!r}") from None
+
+
+def _to_text(value: Any) -> str:
+    if isinstance(value, str):
+        return value
+    return str(value)
+
+
+def _compile_expression(env: jinja2.Environment, source: str) -> jinja2.Template:
+    # Like Environment.compile_expression, but we keep the template so that it
+    # can run against our lazy variable mapping instead of a copied dict.
+    parser = Parser(env, source, state="variable")
+    expr = parser.parse_expression()
+    if not parser.stream.eos:
+        raise jinja2.TemplateSyntaxError("unexpected text after the expression", parser.stream.current.lineno, None, None)
+    expr.set_environment(env)
+    body = [nodes.Assign(nodes.Name("result", "store"), expr, lineno=1)]
+    return env.from_string(nodes.Template(body, lineno=1))
+
+
+def _consume_expr(compiled: jinja2.Template, ctx: Any) -> Any:
+    for _ in compiled.root_render_func(ctx):
+        pass
+    result = ctx.vars["result"]
+    if isinstance(result, Undefined):
+        str(result)  # raises with the variable's name
+    return result
+
+
+_TRUE = {"true", "yes", "on", "1", "y", "t"}
+_FALSE = {"false", "no", "off", "0", "n", "f", ""}
+
+
+def to_condition(value: Any, source: Any, location: Location | None, task: str | None) -> bool:
+    """Turn a conditional's result into a bool.
+
+    Ansible 2.19 rejects non-boolean results; we accept the boolean-looking
+    strings older playbooks rely on and plain truthiness for numbers/containers.
+    """
+    if isinstance(value, bool):
+        return value
+    if value is None:
+        return False
+    if isinstance(value, str):
+        low = value.strip().lower()
+        if low in _TRUE:
+            return True
+        if low in _FALSE:
+            return False
+        raise TemplateError(
+            f"conditional {str(source)!r} gave the string {value!r}, which is not a boolean",
+            location=location,
+            task=task,
+        )
+    return bool(value)

@@ -1,0 +1,161 @@
+"""Jinja tests Ansible adds (``x is version(...)``, ``result is failed``, ...)."""
+
+from __future__ import annotations
+
+import operator
+import os.path
+import re
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from orch.errors import TemplateError
+from orch.templating.filters_core import to_bool
+
+_OPS = {
+    "<": operator.lt, "lt": operator.lt,
+    "<=": operator.le, "le": operator.le,
+    ">": operator.gt, "gt": operator.gt,
+    ">=": operator.ge, "ge": operator.ge,
+    "==": operator.eq, "=": operator.eq, "eq": operator.eq,
+    "!=": operator.ne, "<>": operator.ne, "ne": operator.ne,
+}
+
+_SEMVER = re.compile(
+    r"^v?(\d+)\.(\d+)\.(\d+)(?:-([0-9A-Za-z.-]+))?(?:\+[0-9A-Za-z.-]+)?$"
+)
+
+
+def _loose_key(version: str) -> list:
+    # LooseVersion-like: numbers compare numerically, words alphabetically;
+    # a number sorts after a word so '1.0' > '1.rc1' instead of failing.
+    parts = [p for p in re.split(r"(\d+|[a-zA-Z]+|\.)", version) if p and p != "."]
+    return [(1, int(p), "") if p.isdigit() else (0, 0, p) for p in parts]
+
+
+def _semver_key(version: str) -> tuple:
+    m = _SEMVER.match(version)
+    if not m:
+        raise TemplateError(f"version: {version!r} is not a valid semantic version")
+    major, minor, patch, pre = m.groups()
+    # A release sorts after all its pre-releases.
+    if pre is None:
+        pre_key: tuple = ((1,),)
+    else:
+        pre_key = tuple((0, int(p), "") if p.isdigit() else (1, 0, p) for p in pre.split("."))
+        pre_key = ((0,),) + pre_key
+    return (int(major), int(minor), int(patch), pre_key)
+
+
+def version(value: Any, other: Any, op: str = "eq", strict: bool = False, version_type: str | None = None) -> bool:
+    if op not in _OPS:
+        raise TemplateError(f"version: invalid operator {op!r}")
+    kind = version_type or ("strict" if strict else "loose")
+    a, b = str(value), str(other)
+    if kind == "semver":
+        return _OPS[op](_semver_key(a), _semver_key(b))
+    if kind == "strict" and not all(re.match(r"^\d+(\.\d+){1,2}([ab]\d+)?$", v) for v in (a, b)):
+        raise TemplateError(f"version: {a!r} or {b!r} is not a strict version")
+    if kind not in ("loose", "strict", "pep440"):
+        raise TemplateError(f"version: unknown version_type {kind!r}")
+    return _OPS[op](_loose_key(a), _loose_key(b))
+
+
+def _result(value: Any, name: str) -> Mapping:
+    if not isinstance(value, Mapping):
+        raise TemplateError(f"the {name!r} test expects a task result (dictionary), got {type(value).__name__}")
+    return value
+
+
+def failed(value: Any) -> bool:
+    return bool(_result(value, "failed").get("failed", False))
+
+
+def succeeded(value: Any) -> bool:
+    return not failed(value)
+
+
+def changed(value: Any) -> bool:
+    result = _result(value, "changed")
+    if result.get("changed"):
+        return True
+    return any(isinstance(r, Mapping) and r.get("changed") for r in result.get("results", []) or [])
+
+
+def skipped(value: Any) -> bool:
+    return bool(_result(value, "skipped").get("skipped", False))
+
+
+def unreachable(value: Any) -> bool:
+    return bool(_result(value, "unreachable").get("unreachable", False))
+
+
+def finished(value: Any) -> bool:
+    return bool(_result(value, "finished").get("finished", True))
+
+
+def _regex(value: Any, pattern: str, ignorecase: bool = False, multiline: bool = False, how: str = "search") -> bool:
+    flags = (re.I if ignorecase else 0) | (re.M if multiline else 0)
+    rx = re.compile(pattern, flags)
+    method = {"search": rx.search, "match": rx.match, "fullmatch": rx.fullmatch}[how]
+    return method(str(value)) is not None
+
+
+def match(value: Any, pattern: str, ignorecase: bool = False, multiline: bool = False) -> bool:
+    return _regex(value, pattern, ignorecase, multiline, "match")
+
+
+def search(value: Any, pattern: str, ignorecase: bool = False, multiline: bool = False) -> bool:
+    return _regex(value, pattern, ignorecase, multiline, "search")
+
+
+def regex(value: Any, pattern: str, ignorecase: bool = False, multiline: bool = False, match_type: str = "search") -> bool:
+    return _regex(value, pattern, ignorecase, multiline, match_type)
+
+
+def contains(seq: Any, item: Any) -> bool:
+    return item in seq
+
+
+def subset(a: Iterable, b: Iterable) -> bool:
+    b = list(b)
+    return all(x in b for x in a)
+
+
+def superset(a: Iterable, b: Iterable) -> bool:
+    return subset(b, a)
+
+
+def truthy(value: Any, convert_bool: bool = False) -> bool:
+    return to_bool(value) if convert_bool else bool(value)
+
+
+def falsy(value: Any, convert_bool: bool = False) -> bool:
+    return not truthy(value, convert_bool)
+
+
+TESTS = {
+    "version": version,
+    "version_compare": version,
+    "failed": failed, "failure": failed,
+    "succeeded": succeeded, "success": succeeded, "successful": succeeded,
+    "changed": changed, "change": changed,
+    "skipped": skipped, "skip": skipped,
+    "unreachable": unreachable,
+    "finished": finished,
+    "match": match,
+    "search": search,
+    "regex": regex,
+    "contains": contains,
+    "subset": subset, "issubset": subset,
+    "superset": superset, "issuperset": superset,
+    "truthy": truthy,
+    "falsy": falsy,
+    "file": lambda p: os.path.isfile(str(p)),
+    "directory": lambda p: os.path.isdir(str(p)),
+    "is_file": lambda p: os.path.isfile(str(p)),
+    "is_dir": lambda p: os.path.isdir(str(p)),
+    "link": lambda p: os.path.islink(str(p)),
+    "exists": lambda p: os.path.exists(os.path.expanduser(str(p))),
+    "abs": lambda p: os.path.isabs(str(p)),
+    "same_file": lambda a, b: os.path.samefile(str(a), str(b)),
+}

@@ -1,0 +1,46 @@
+"""Undefined values that fail loudly and name what was missing.
+
+Ansible lets ``foo.bar | default(x)`` work when ``foo`` is undefined, so our
+undefined is chainable; any real use (printing, comparing, iterating, truth
+testing) raises with the name of the missing variable.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from jinja2 import StrictUndefined
+from jinja2.utils import missing
+
+
+class OrchUndefined(StrictUndefined):
+    __slots__ = ()
+
+    @property
+    def _undefined_message(self) -> str:
+        if self._undefined_hint:
+            return self._undefined_hint
+        if self._undefined_obj is missing:
+            return f"undefined variable {self._undefined_name!r}"
+        owner = type(self._undefined_obj).__name__
+        return f"undefined variable: object of type {owner!r} has no attribute {self._undefined_name!r}"
+
+    def _chain(self, attr: Any) -> "OrchUndefined":
+        # Keep the root cause in the message but show the full access path.
+        if self._undefined_obj is missing and not self._undefined_hint:
+            hint = f"undefined variable {self._undefined_name!r} (in '{self._undefined_name}.{attr}')"
+        else:
+            hint = self._undefined_message
+        return OrchUndefined(hint=hint, name=f"{self._undefined_name}.{attr}")
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("__"):
+            raise AttributeError(name)
+        return self._chain(name)
+
+    def __getitem__(self, key: Any) -> Any:
+        return self._chain(key)
+
+
+def undefined_message(value: Any) -> str:
+    return value._undefined_message if isinstance(value, OrchUndefined) else "undefined value"
