@@ -20,14 +20,6 @@ from orch.inventory.ranges import RangeError, expand_hosts, split_port
 
 _SECTION = re.compile(r"^\[([^:\]\s]+)(?::(\w+))?\]\s*(?:#.*)?$")
 _GROUPNAME = re.compile(r"^([^:\]\s]+)\s*(?:#.*)?$")
-_BAD_GROUP_CHARS = re.compile(r"^[\d\W]|[^\w]")
-
-
-def safe_group_name(name: str) -> str:
-    """Ansible rewrites INI section names that are not identifiers (``web-1`` -> ``web_1``)."""
-    return _BAD_GROUP_CHARS.sub("_", name)
-
-
 def parse_value(text: str) -> Any:
     try:
         with warnings.catch_warnings():
@@ -64,7 +56,8 @@ def load_ini(inv: Inventory, text: str, path: str) -> None:
             continue
         m = _SECTION.match(line)
         if m:
-            group, state = safe_group_name(m.group(1)), m.group(2) or "hosts"
+            # ansible-core 2.19 keeps names like web-servers as they are (checked)
+            group, state = m.group(1), m.group(2) or "hosts"
             if state not in ("hosts", "children", "vars"):
                 raise ParseError(f"section [{m.group(1)}:{state}] has unknown type {state!r}", location=loc)
             if group not in inv.groups:
@@ -154,6 +147,6 @@ def _host_line(inv: Inventory, line: str, group: str, loc: Location, path: str) 
             raise ParseError(f"expected key=value host variable, got {tok!r}", location=loc)
         variables[key] = parse_value(value)
     for name in names:
-        host = inv.add_host(name, group, port, source=path)
+        host = inv.add_host(name, group, port, source=path, loc=loc)
         for key, value in variables.items():
             host.set_var(key, value, loc)

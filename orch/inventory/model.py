@@ -113,12 +113,12 @@ class Inventory:
         return group
 
     def add_host(self, name: str, group: str | None = None, port: int | None = None,
-                 source: str | None = None) -> Host:
+                 source: str | None = None, loc: Location | None = None) -> Host:
         host = self.hosts.get(name)
         if host is None:
             host = self.hosts[name] = Host(name, source=source)
             if port is not None:  # like Ansible: only the first definition's port counts
-                host.inline_vars["ansible_port"] = port
+                host.set_var("ansible_port", port, loc)
         if group is not None:
             self.add_host_to_group(self.groups[group], host)
         return host

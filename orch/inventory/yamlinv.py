@@ -104,6 +104,6 @@ def _hosts(inv: Inventory, group: str, pattern: Any, hvars: Any, path: str, loc:
     except RangeError as exc:
         raise ParseError(str(exc), location=hloc) from None
     for hname in names:
-        host = inv.add_host(hname, group, port, source=path)
+        host = inv.add_host(hname, group, port, source=path, loc=hloc)
         for k, v in hvars.items():
             host.set_var(k, v, location_of(k, None) or location_of(v, hloc))
