@@ -72,7 +72,7 @@ class _Matcher:
         if term[0] in "&!":
             term = term[1:]
         if not term:
-            raise UsageError("empty term after '&' or '!' in host pattern")
+            raise UsageError(f"empty term after {term!r} in host pattern")
         if term not in self.cache:
             expr, sub = _split_subscript(term)
             hosts = self.enumerate(expr)
@@ -113,6 +113,8 @@ def _compile(expr: str) -> re.Pattern[str]:
 def _split_subscript(term: str) -> tuple[str, tuple[int, int | None] | None]:
     if term[0] == "~":
         return term, None
+    if term.count("[") != term.count("]"):
+        raise UsageError(f"unbalanced brackets in host pattern {term!r}")
     m = _SUBSCRIPT.match(term)
     if not m:
         if _BAD_SUBSCRIPT.match(term):
