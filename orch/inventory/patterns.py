@@ -28,6 +28,9 @@ LOCALHOST_NAMES = ("localhost", "127.0.0.1", "::1")
 
 
 def split_pattern(pattern: str) -> list[str]:
+    if "~" not in pattern and pattern.count("[") != pattern.count("]"):
+        # Ansible silently drops a stray bracket (web[ -> web); it is always a typo
+        raise UsageError(f"unbalanced brackets in host pattern {pattern!r}")
     if "," in pattern:
         parts = pattern.split(",")
     elif _SINGLE.fullmatch(pattern.strip()):
