@@ -12,7 +12,8 @@ from orch.errors import OrchError
 def run_cli(cli: click.Group, argv: list[str] | None) -> int:
     debug = "--debug" in (argv if argv is not None else sys.argv[1:])
     try:
-        cli.main(args=argv, prog_name="orch", standalone_mode=False)
+        # Without standalone mode click returns the code of an Exit instead of raising it.
+        code = cli.main(args=argv, prog_name="orch", standalone_mode=False)
     except OrchError as exc:
         if debug:
             raise
@@ -29,7 +30,7 @@ def run_cli(cli: click.Group, argv: list[str] | None) -> int:
     except KeyboardInterrupt:
         click.echo("Interrupted.", err=True)
         return 130
-    return 0
+    return code if isinstance(code, int) else 0
 
 
 def exit_with(code: int) -> None:

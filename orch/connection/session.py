@@ -60,12 +60,12 @@ class AgentSession:
         python = self.connection.options.python
         lowered = err.lower()
         if rc == 127 or "not found" in lowered and python.split("/")[-1] in lowered:
-            raise AgentError(f"{python} was not found on the host; orch needs Python 3.8+ there "
+            raise HostFailure(f"{python} was not found on the host; orch needs Python 3.8+ there "
                              "(install it, e.g. with the raw module: raw: apt-get install -y python3)",
                              host=self.host)
         if "password is required" in lowered or "incorrect password" in lowered or "sorry, try again" in lowered:
             what = "become password rejected" if self.become_password else "become needs a password (use --ask-become-pass)"
-            raise AgentError(f"{what}: {self._last_line(err)}", host=self.host)
+            raise HostFailure(f"{what}: {self._last_line(err)}", host=self.host)
         detail = self._last_line(err) or (first.decode("utf-8", "replace").strip()) or f"exit status {rc}"
         raise AgentError(f"the agent did not start: {detail}", host=self.host)
 

@@ -145,7 +145,7 @@ def run(ctx, args):
     wanted = args.get("filter")
     if wanted:
         import fnmatch
-        patterns = wanted if isinstance(wanted, list) else [wanted]
+        patterns = wanted if isinstance(wanted, list) else [p.strip() for p in str(wanted).split(",")]
         facts = {k: v for k, v in facts.items()
                  if any(fnmatch.fnmatch(k, p) or fnmatch.fnmatch("ansible_" + k, p) for p in patterns)}
     return {"changed": False, "ansible_facts": facts}

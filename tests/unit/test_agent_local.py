@@ -1,0 +1,105 @@
+"""The agent over the local connection: protocol, modules, failures."""
+
+from __future__ import annotations
+
+import pytest
+
+from orch.connection import connection_for, options_for
+from orch.connection.bootstrap import payload
+from orch.connection.session import AgentSession
+from orch.errors import HostFailure
+
+
+@pytest.fixture
+def session():
+    conn = connection_for("localhost", options_for("localhost", {"ansible_connection": "local"}))
+    agent = AgentSession(conn)
+    agent.start()
+    yield agent
+    agent.close()
+
+
+def test_hello_reports_the_agent(session):
+    assert session.info["python"][0] == 3
+    assert session.info["pid"] > 0
+
+
+def test_ping(session):
+    assert session.run("ping", {}) == {"ping": "pong", "changed": False, "failed": False}
+    crashed = session.run("ping", {"data": "crash"})
+    assert crashed["failed"] and "boom" in crashed["msg"]
+
+
+def test_command_argv_no_shell(session, tmp_path):
+    result = session.run("command", {"argv": ["echo", "$HOME", "; ls"]})
+    assert result["stdout"] == "$HOME ; ls" and result["rc"] == 0 and result["changed"]
+
+
+def test_command_creates_and_removes(session, tmp_path):
+    marker = tmp_path / "marker"
+    args = {"_raw_params": f"touch {marker}", "creates": str(marker)}
+    first = session.run("command", args)
+    assert first["changed"] and marker.exists()
+    second = session.run("command", args)
+    assert not second["changed"] and "exists" in second["msg"]
+    gone = session.run("command", {"_raw_params": "true", "removes": str(tmp_path / "nothing")})
+    assert not gone["changed"]
+
+
+def test_command_check_mode_is_unknown_not_skipped(session, tmp_path):
+    marker = tmp_path / "m"
+    result = session.run("command", {"_raw_params": f"touch {marker}"}, check=True)
+    assert result["unknown"] and result["changed"] and not marker.exists()
+
+
+def test_shell_and_failure(session, tmp_path):
+    result = session.run("shell", {"_raw_params": "echo out; echo err >&2; exit 3", "chdir": str(tmp_path)})
+    assert result["failed"] and result["rc"] == 3
+    assert result["stdout"] == "out" and result["stderr"] == "err"
+
+
+def test_commands_cannot_read_the_protocol_stream(session):
+    # A command reading stdin must get EOF, not the agent's next requests.
+    result = session.run("shell", {"_raw_params": "cat; echo done"})
+    assert result["stdout"] == "done"
+    assert session.run("ping", {})["ping"] == "pong"
+
+
+def test_stdin_is_given_to_command(session):
+    assert session.run("command", {"_raw_params": "cat", "stdin": "hello"})["stdout"] == "hello"
+
+
+def test_batch_stops_at_first_failure(session):
+    results = session.batch([
+        {"module": "ping", "args": {}},
+        {"module": "ping", "args": {"data": "crash"}},
+        {"module": "ping", "args": {}},
+    ])
+    assert [r["failed"] for r in results] == [False, True]
+
+
+def test_unknown_module_fails_the_step_not_the_agent(session):
+    assert "not available" in session.run("no_such_module", {})["msg"]
+    assert session.run("ping", {})["ping"] == "pong"
+
+
+def test_setup_facts(session):
+    facts = session.run("setup", {})["ansible_facts"]
+    for key in ("hostname", "fqdn", "os_family", "distribution", "distribution_version", "architecture",
+                "python_version", "processor_count", "memtotal_mb", "default_ipv4"):
+        assert key in facts
+    only = session.run("setup", {"filter": "ansible_hostname,distribution*"})["ansible_facts"]
+    assert set(only) == {"hostname", "distribution", "distribution_version", "distribution_major_version",
+                         "distribution_release"}
+
+
+def test_missing_python_is_a_clear_failure():
+    conn = connection_for("localhost", options_for("localhost", {"ansible_connection": "local",
+                                                                 "ansible_python_interpreter": "/nope/python3"}))
+    with pytest.raises(HostFailure, match="raw"):
+        AgentSession(conn).start()
+
+
+def test_payload_is_small_and_cached():
+    assert payload() is payload()
+    assert len(payload()) < 64 * 1024

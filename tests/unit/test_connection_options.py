@@ -1,0 +1,49 @@
+from __future__ import annotations
+
+import pytest
+
+from orch.connection.become import wrap
+from orch.connection.options import host_key_policy, options_for
+from orch.errors import UsageError
+
+
+def test_ansible_connection_variables():
+    opts = options_for("web1", {"ansible_host": "10.0.0.5", "ansible_port": "2222", "ansible_user": "deploy",
+                                "ansible_ssh_private_key_file": "~/.ssh/id", "ansible_become": "yes",
+                                "ansible_become_user": "app", "ansible_python_interpreter": "/usr/bin/python3.11"})
+    assert (opts.transport, opts.address, opts.port, opts.user) == ("ssh", "10.0.0.5", 2222, "deploy")
+    assert opts.private_key_file == "~/.ssh/id" and opts.become and opts.become_user == "app"
+    assert opts.python == "/usr/bin/python3.11"
+
+
+def test_defaults_and_overrides():
+    opts = options_for("h", {}, {"ansible_user": "root", "ansible_connection": None})
+    assert opts.address == "h" and opts.user == "root" and opts.transport == "ssh"
+    assert opts.host_key_checking == "accept-new"
+    assert options_for("c", {"ansible_connection": "community.docker.docker"}).transport == "docker"
+
+
+@pytest.mark.parametrize("value,policy", [
+    (None, "accept-new"), (True, "yes"), (False, "off"), ("yes", "yes"), ("False", "off"),
+    ("accept-new", "accept-new"), ("no", "off"), ("ask", "yes"),
+])
+def test_host_key_policy(value, policy):
+    assert host_key_policy(value) == policy
+
+
+def test_bad_values_are_usage_errors():
+    with pytest.raises(UsageError):
+        host_key_policy("maybe")
+    with pytest.raises(UsageError):
+        options_for("h", {"ansible_connection": "winrm"})
+    with pytest.raises(UsageError):
+        options_for("h", {"ansible_port": "ssh"})
+
+
+def test_become_wrapping():
+    command, pre = wrap("python3 -c x", "sudo", "root", None)
+    assert command.startswith("sudo -H -n") and pre == b""
+    command, pre = wrap("python3 -c x", "sudo", "app user", "s3cret")
+    assert "-S" in command and "'app user'" in command and pre == b"s3cret\n"
+    with pytest.raises(UsageError):
+        wrap("x", "pbrun", "root", None)
