@@ -15,6 +15,34 @@ class ModuleFailed(Exception):
         self.result = result
 
 
+MISSING = object()  # "the overlay says nothing about this": look at the real host
+
+
+class Overlay:
+    """What earlier steps of a plan would have done, so later checks see it.
+
+    Only check mode writes here; a real run changes the host itself. Keys are
+    (kind, name), e.g. ("file", "/etc/app.conf"), ("user", "deploy"),
+    ("package", "nginx"), ("service", "nginx"); values are whatever the
+    module of that kind records (``None`` conventionally means "absent").
+    """
+
+    def __init__(self) -> None:
+        self._items = {}
+
+    def get(self, kind, key, default=MISSING):
+        return self._items.get((kind, key), default)
+
+    def set(self, kind, key, value) -> None:
+        self._items[(kind, key)] = value
+
+    def items(self, kind):
+        return {key: value for (k, key), value in self._items.items() if k == kind}
+
+    def clear(self) -> None:
+        self._items.clear()
+
+
 class Context:
     def __init__(self, agent, check: bool = False, diff: bool = False, env=None) -> None:
         self.agent = agent
@@ -24,7 +52,16 @@ class Context:
 
     @property
     def state(self) -> dict:
+        """Per-agent memory shared by steps (caches)."""
         return self.agent.state
+
+    @property
+    def overlay(self) -> Overlay:
+        """The plan overlay (check mode): see :class:`Overlay`."""
+        overlay = self.agent.state.get("overlay")
+        if overlay is None:
+            overlay = self.agent.state["overlay"] = Overlay()
+        return overlay
 
     def run(self, argv, shell: bool = False, cwd=None, stdin=None, env=None, executable=None):
         """Run a command without a shell (argv) unless ``shell``; returns (rc, stdout, stderr)."""
