@@ -70,7 +70,7 @@ def load_ini(inv: Inventory, text: str, path: str) -> None:
                 else:
                     del pending[group]
             continue
-        if line.startswith("[") and line.endswith("]"):
+        if line.startswith("[") and (line.endswith("]") or "]" not in line):
             raise ParseError(f"invalid section header {line!r} (no spaces allowed, [name] or [name:vars|children])",
                              location=loc)
         if state == "hosts":
