@@ -26,6 +26,7 @@ class Group:
     priority: int = 1  # ansible_group_priority
     depth: int = 0
     var_locs: dict[str, Location] = field(default_factory=dict)
+    member_names: set[str] = field(default_factory=set, repr=False)  # O(1) membership for big groups
 
     def __repr__(self) -> str:
         return f"Group({self.name!r})"
@@ -124,9 +125,10 @@ class Inventory:
         return host
 
     def add_host_to_group(self, group: Group, host: Host) -> None:
-        if any(h is host for h in group.hosts):
+        if host.name in group.member_names:
             return
         group.hosts.append(host)
+        group.member_names.add(host.name)
         for g in [*group.ancestors(), group]:
             if g not in host.groups:
                 host.groups.append(g)
@@ -162,6 +164,7 @@ class Inventory:
             if ungrouped in h.groups:
                 if real:
                     ungrouped.hosts = [x for x in ungrouped.hosts if x is not h]
+                    ungrouped.member_names.discard(h.name)
                     h.groups.remove(ungrouped)
             elif not real:
                 self.add_host_to_group(ungrouped, h)
