@@ -1,0 +1,1 @@
+"""Module catalogue (registry) and module-side helpers."""

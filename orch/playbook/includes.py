@@ -1,0 +1,107 @@
+"""import_tasks / include_tasks / import_role / include_role.
+
+Imports are static: their content is parsed now and inlined, with the
+import's when/tags/vars pushed down. Includes are dynamic: they stay a Task
+for the engine, but when the file (or role) name has no template we parse it
+now as well, so mistakes inside are reported before any host is contacted.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from orch.errors import Location, ParseError, TemplateError
+from orch.playbook.model import Task, TaskItem
+from orch.playbook.scope import Scope, loc_of
+from orch.templating import Templar, is_template
+from orch.yamlsrc import load_file
+
+_TEMPLAR = Templar()
+
+
+def _file_arg(args: dict, where: Location) -> Any:
+    name = args.get("file", args.get("_raw_params"))
+    if not isinstance(name, str) or not name.strip():
+        raise ParseError("the task file name must be a non-empty string", location=where)
+    return name.strip()
+
+
+def static_name(name: str, scope: Scope, where: Location, what: str) -> str:
+    """Template a static import's name with play/import vars only (no facts yet)."""
+    if not is_template(name):
+        return name
+    variables = {**scope.play_vars, **scope.vars, "playbook_dir": scope.playbook_dir}
+    try:
+        return str(_TEMPLAR.template(name, variables))
+    except TemplateError as exc:
+        raise ParseError(f"{what} is static: its name can use only play and extra vars ({exc.message}); "
+                         f"use the include_ form for run-time names", location=where) from None
+
+
+def load_task_file(path: str, scope: Scope, where: Location) -> list[TaskItem]:
+    from orch.playbook.tasks import parse_tasks
+
+    if path in scope.stack:
+        chain = " -> ".join([*scope.stack[scope.stack.index(path):], path])
+        raise ParseError(f"include loop: {chain}", location=where)
+    data = load_file(path)
+    inner = scope.child(file=path, stack=scope.stack + (path,))
+    if data is None:
+        return []
+    if not isinstance(data, list):
+        raise ParseError("a task file must be a list of tasks", location=loc_of(data, None, Location(path)))
+    return parse_tasks(data, inner, "tasks", Location(path))
+
+
+def import_tasks(data: dict, args: dict, scope: Scope, where: Location) -> list[TaskItem]:
+    from orch.playbook.tasks import inherit, resolve_file
+
+    name = static_name(_file_arg(args, where), scope, where, "import_tasks")
+    path = resolve_file(name, scope, where)
+    return load_task_file(path, inherit(data, scope, where), where)
+
+
+def include_tasks(task: Task, data: dict, scope: Scope) -> None:
+    from orch.playbook.tasks import resolve_file
+
+    name = _file_arg(task.args, task.location)
+    task.args = {"file": name, **({"apply": task.args["apply"]} if "apply" in task.args else {})}
+    if is_template(name):
+        return
+    path = resolve_file(name, scope, task.location)
+    task.args["file"] = path
+    # Included tasks inherit the include's vars/when, but not its tags (Ansible: tags
+    # on include_tasks apply to the include itself unless given with 'apply').
+    inner = scope.child(when=list(task.when), vars=dict(task.vars), environment=list(task.environment))
+    task.included = load_task_file(path, inner, task.location)
+
+
+def _role_args(args: dict, where: Location) -> tuple[str, dict]:
+    name = args.get("name")
+    if not isinstance(name, str) or not name:
+        raise ParseError("a role name is required ('name:')", location=where)
+    return name, args
+
+
+def import_role(data: dict, args: dict, scope: Scope, where: Location) -> list[TaskItem]:
+    from orch.playbook.roles import load_role, role_items
+    from orch.playbook.tasks import inherit
+
+    name, args = _role_args(args, where)
+    name = static_name(name, scope, where, "import_role")
+    inner = inherit(data, scope, where)
+    role = load_role(name, scope, where, params={}, options=args, role_scope=inner)
+    return role_items(role, inner, where)
+
+
+def include_role(task: Task, data: dict, scope: Scope) -> None:
+    from orch.playbook.roles import load_role, role_items
+
+    name, args = _role_args(task.args, task.location)
+    if is_template(name):
+        return
+    inner = scope.child(when=list(task.when), vars=dict(task.vars), environment=list(task.environment),
+                        seen_roles={})
+    role = load_role(name, scope, task.location, params={}, options=args, role_scope=inner)
+    task.included = role_items(role, inner, task.location)
+    task.included_role = role  # the engine needs its vars/defaults/handlers

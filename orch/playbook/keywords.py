@@ -1,0 +1,62 @@
+"""Which Ansible keywords orch reads, and which it refuses plainly.
+
+Unknown keywords are errors with a suggestion; keywords Ansible has but orch
+does not implement are errors that say so (never silently ignored).
+"""
+
+from __future__ import annotations
+
+# Inherited from block/role/import down to every task (task value wins).
+INHERITED = (
+    "become", "become_user", "become_method", "become_flags", "check_mode", "diff", "ignore_errors",
+    "ignore_unreachable", "no_log", "run_once", "delegate_to", "delegate_facts", "any_errors_fatal",
+)
+
+COMMON = frozenset({"name", "when", "tags", "vars", "environment", "collections", *INHERITED})
+
+TASK = COMMON | frozenset({
+    "action", "local_action", "args", "loop", "loop_control", "register", "notify", "listen",
+    "changed_when", "failed_when", "retries", "until", "delay",
+})
+BLOCK = COMMON | frozenset({"block", "rescue", "always"})
+PLAY = frozenset({
+    "name", "hosts", "vars", "vars_files", "gather_facts", "become", "become_user", "become_method", "become_flags",
+    "serial", "max_fail_percentage", "any_errors_fatal", "force_handlers", "pre_tasks", "roles", "tasks",
+    "post_tasks", "handlers", "tags", "environment", "check_mode", "diff", "ignore_errors", "ignore_unreachable",
+    "no_log", "run_once", "remote_user", "port", "connection", "collections", "strategy",
+})
+ROLE_ENTRY = frozenset({"role", "name", "tags", "when", "vars", *INHERITED, "environment"})
+IMPORT_PLAYBOOK = frozenset({"import_playbook", "ansible.builtin.import_playbook", "name", "vars", "when", "tags"})
+
+# Keyword -> why it is refused. Checked before "unknown keyword".
+UNSUPPORTED_TASK = {
+    "async": "orch does not support 'async' (yet)",
+    "poll": "orch does not support 'poll' (yet)",
+    "throttle": "orch does not support 'throttle' (yet)",
+    "connection": "orch does not support 'connection' on a task (set it on the play or in the inventory)",
+    "remote_user": "orch does not support 'remote_user' on a task (set it on the play or in the inventory)",
+    "port": "orch does not support 'port' on a task (set it on the play or in the inventory)",
+    "timeout": "orch does not support the task 'timeout' keyword (yet)",
+    "module_defaults": "orch does not support 'module_defaults' (yet)",
+    "debugger": "orch does not support 'debugger'",
+    "with_subelements": "orch does not support 'with_subelements' (yet); use loop with the subelements filter",
+}
+UNSUPPORTED_PLAY = {
+    "vars_prompt": "orch does not support 'vars_prompt'; pass values with -e",
+    "order": "orch does not support the play 'order' keyword (yet)",
+    "throttle": "orch does not support 'throttle' (yet)",
+    "module_defaults": "orch does not support 'module_defaults' (yet)",
+    "debugger": "orch does not support 'debugger'",
+    "gather_subset": "orch does not support 'gather_subset' on a play (yet)",
+    "gather_timeout": "orch does not support 'gather_timeout' on a play (yet)",
+    "fact_path": "orch does not support 'fact_path' on a play (yet)",
+    "timeout": "orch does not support the play 'timeout' keyword (yet)",
+}
+SUPPORTED_STRATEGIES = frozenset({"linear"})
+
+# with_<name> loops orch understands (the engine runs the matching lookup).
+WITH_LOOKUPS = frozenset({
+    "items", "list", "dict", "indexed_items", "together", "nested", "cartesian", "sequence", "fileglob",
+    "first_found", "flattened", "random_choice", "lines", "file", "env", "inventory_hostnames", "template",
+})
+LOOP_CONTROL = frozenset({"loop_var", "index_var", "label", "pause", "extended", "extended_allitems", "break_when"})

@@ -1,0 +1,105 @@
+"""``k=v`` argument strings, as Ansible's ``parse_kv`` reads them.
+
+Words are split on whitespace outside quotes and outside Jinja2 blocks;
+``key=value`` words become options (value unquoted), other words are
+free-form text (only allowed for free-form modules).
+"""
+
+from __future__ import annotations
+
+import re
+
+from orch.errors import Location, ParseError
+
+_OPEN = {"{{": "}}", "{%": "%}", "{#": "#}"}
+_KEY = re.compile(r"^[A-Za-z_][\w-]*$")
+# Keys that command/shell/script take out of a free-form string.
+FREE_FORM_KEYS = frozenset({
+    "creates", "removes", "chdir", "executable", "stdin", "stdin_add_newline", "strip_empty_ends",
+    "warn", "expand_argument_vars", "decrypt", "cmd",
+})
+
+
+def split_args(text: str, location: Location | None = None) -> list[str]:
+    """Split into words; quotes stay inside the words."""
+    words: list[str] = []
+    cur: list[str] = []
+    quote = ""
+    closers: list[str] = []
+    i, n = 0, len(text)
+    while i < n:
+        two = text[i:i + 2]
+        ch = text[i]
+        if not quote and two in _OPEN:
+            closers.append(_OPEN[two])
+            cur.append(two)
+            i += 2
+            continue
+        if closers and two == closers[-1]:
+            closers.pop()
+            cur.append(two)
+            i += 2
+            continue
+        if ch == "\\" and i + 1 < n:
+            cur.append(text[i:i + 2])
+            i += 2
+            continue
+        if quote:
+            if ch == quote:
+                quote = ""
+        elif ch in "'\"" and not closers:
+            quote = ch
+        elif ch.isspace() and not closers:
+            if cur:
+                words.append("".join(cur))
+                cur = []
+            i += 1
+            continue
+        cur.append(ch)
+        i += 1
+    if quote:
+        raise ParseError(f"unbalanced quote {quote} in {text!r}", location=location)
+    if closers:
+        raise ParseError(f"unbalanced Jinja2 block (missing {closers[-1]!r}) in {text!r}", location=location)
+    if cur:
+        words.append("".join(cur))
+    return words
+
+
+def unquote(value: str) -> str:
+    if len(value) >= 2 and value[0] == value[-1] and value[0] in "'\"":
+        inner = value[1:-1]
+        return inner.replace("\\" + value[0], value[0])
+    return value
+
+
+def _split_pair(word: str) -> tuple[str, str] | None:
+    eq = word.find("=")
+    if eq <= 0 or word[eq - 1] == "\\":
+        return None
+    key = word[:eq]
+    if not _KEY.match(key):
+        return None
+    return key, unquote(word[eq + 1:])
+
+
+def parse_kv(text: str, free_form: bool = False, location: Location | None = None,
+             free_form_keys: frozenset[str] | None = None) -> dict[str, str]:
+    """Parse ``a=1 b='x y'``; with ``free_form``, other words go to ``_raw_params``.
+
+    For free-form modules only ``free_form_keys`` are taken out (so
+    ``command: echo a=b`` keeps ``a=b`` in the command, as Ansible does).
+    """
+    options: dict[str, str] = {}
+    raw: list[str] = []
+    for word in split_args(text, location):
+        pair = _split_pair(word)
+        if pair and (not free_form or free_form_keys is None or pair[0] in free_form_keys):
+            options[pair[0]] = pair[1]
+        elif free_form:
+            raw.append(word.replace("\\=", "="))
+        else:
+            raise ParseError(f"expected key=value arguments, got {word!r}", location=location)
+    if raw:
+        options["_raw_params"] = " ".join(raw)
+    return options

@@ -1,0 +1,222 @@
+"""load_playbook: the whole playbook parsed and validated before any connection."""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+from orch.errors import Location, OrchError, ParseError
+from orch.playbook import keywords as kw
+from orch.playbook.includes import static_name
+from orch.playbook.model import Play, Playbook, Role
+from orch.playbook.roles import role_entry, role_handlers, role_items
+from orch.playbook.scope import Scope, check_keys, expect, loc_of
+from orch.playbook.tags import normalize_tags
+from orch.playbook.tasks import conditions, parse_tasks
+from orch.templating import is_template
+from orch.yamlsrc import load_file
+
+
+def load_playbook(path: str | os.PathLike, extra_vars: dict[str, Any] | None = None) -> Playbook:
+    """Parse ``path`` (and everything it imports). Raises ParseError, nothing else."""
+    path = os.path.normpath(os.path.abspath(os.fspath(path)))
+    book = Playbook(path=path)
+    try:
+        book.plays = _load_plays(path, (), extra_vars or {}, None)
+    except OrchError:
+        raise
+    except RecursionError:
+        raise ParseError("playbook nesting too deep", location=Location(path)) from None
+    return book
+
+
+def _load_plays(path: str, stack: tuple[str, ...], extra_vars: dict, where: Location | None) -> list[Play]:
+    if path in stack:
+        raise ParseError(f"import loop: {' -> '.join([*stack[stack.index(path):], path])}", location=where)
+    if not os.path.isfile(path):
+        raise ParseError(f"playbook not found: {path}", location=where or Location(path))
+    data = load_file(path)
+    here = Location(path)
+    if data is None:
+        return []
+    if not isinstance(data, list):
+        raise ParseError("a playbook must be a list of plays", location=loc_of(data, None, here))
+    plays: list[Play] = []
+    for entry in data:
+        entry_loc = loc_of(entry, None, loc_of(data, None, here))
+        if not isinstance(entry, dict):
+            raise ParseError(f"a play must be a mapping, got {type(entry).__name__}", location=entry_loc)
+        if "import_playbook" in entry or "ansible.builtin.import_playbook" in entry:
+            plays += _import_playbook(entry, path, stack + (path,), extra_vars, entry_loc)
+        else:
+            plays.append(_load_play(entry, path, extra_vars, entry_loc))
+    return plays
+
+
+def _import_playbook(entry: dict, path: str, stack: tuple[str, ...], extra_vars: dict,
+                     where: Location | None) -> list[Play]:
+    check_keys(entry, kw.IMPORT_PLAYBOOK, {}, "import_playbook", where)
+    key = "import_playbook" if "import_playbook" in entry else "ansible.builtin.import_playbook"
+    name = entry[key]
+    here = loc_of(entry, key, where)
+    expect(name, (str,), "'import_playbook'", here)
+    scope = Scope(file=path, playbook_dir=os.path.dirname(path), play_vars=dict(extra_vars))
+    name = static_name(name, scope, here, "import_playbook")
+    target = os.path.normpath(os.path.join(os.path.dirname(path), os.path.expanduser(name)))
+    if not os.path.isfile(target):
+        raise ParseError(f"file not found: {name!r}", location=here)
+    plays = _load_plays(target, stack, extra_vars, here)
+    extra_when = conditions(entry.get("when"), "'when'", loc_of(entry, "when", where))
+    tags = normalize_tags(entry.get("tags")) if entry.get("tags") is not None else []
+    import_vars = entry.get("vars") or {}
+    expect(import_vars, (dict,), "'vars'", loc_of(entry, "vars", where))
+    for play in plays:
+        play.vars = {**import_vars, **play.vars}
+        if tags:
+            play.tags = tags + play.tags
+            for t in _all_tasks(play):
+                t.tags = tags + t.tags
+        if extra_when:
+            for t in _all_tasks(play):
+                t.when = extra_when + t.when
+    return plays
+
+
+def _all_tasks(play: Play) -> list:
+    from orch.playbook.model import Block, iter_tasks
+
+    out = list(iter_tasks(play.pre_tasks + play.tasks + play.post_tasks + play.handlers))
+    stack = list(play.pre_tasks + play.tasks + play.post_tasks + play.handlers)
+    while stack:  # blocks keep their own when/tags list for the engine too
+        item = stack.pop()
+        if isinstance(item, Block):
+            out.append(item)
+            stack += item.block + item.rescue + item.always
+    return out
+
+
+def _hosts(entry: dict, where: Location | None) -> Any:
+    if "hosts" not in entry:
+        raise ParseError("a play needs 'hosts:'", location=where)
+    hosts = entry["hosts"]
+    here = loc_of(entry, "hosts", where)
+    if isinstance(hosts, list):
+        for h in hosts:
+            expect(h, (str,), "'hosts' entries", here)
+        if not hosts:
+            raise ParseError("'hosts' must not be empty", location=here)
+        return [str(h) for h in hosts]
+    expect(hosts, (str,), "'hosts'", here)
+    if not hosts.strip():
+        raise ParseError("'hosts' must not be empty", location=here)
+    return hosts
+
+
+def _serial(value: Any, where: Location | None) -> Any:
+    items = value if isinstance(value, list) else [value]
+    for item in items:
+        if isinstance(item, bool) or not isinstance(item, (int, str)):
+            raise ParseError("'serial' must be a number, a percentage or a list of them", location=where)
+        if isinstance(item, str) and not is_template(item):
+            text = item.strip().rstrip("%")
+            if not text.isdigit():
+                raise ParseError(f"'serial' value {item!r} is not a number or a percentage", location=where)
+    return value
+
+
+def _vars_files(entry: dict, basedir: str, where: Location | None) -> list[Any]:
+    value = entry.get("vars_files")
+    if value is None:
+        return []
+    here = loc_of(entry, "vars_files", where)
+    items = value if isinstance(value, list) else [value]
+    out: list[Any] = []
+    for item in items:
+        if isinstance(item, list):  # first found
+            out.append([_vars_file(i, basedir, here, must_exist=False) for i in item])
+            continue
+        out.append(_vars_file(item, basedir, here, must_exist=True))
+    return out
+
+
+def _vars_file(item: Any, basedir: str, where: Location | None, must_exist: bool) -> str:
+    expect(item, (str,), "'vars_files' entries", loc_of(item, None, where))
+    if is_template(item):
+        return item  # resolved by the engine with host variables
+    path = os.path.normpath(os.path.join(basedir, os.path.expanduser(item)))
+    if not os.path.isfile(path):
+        if must_exist:
+            raise ParseError(f"vars file not found: {item!r}", location=loc_of(item, None, where))
+        return path
+    with open(path, "rb") as fh:
+        vaulted = fh.read(14) == b"$ANSIBLE_VAULT"
+    if not vaulted:
+        data = load_file(path)
+        if data is not None and not isinstance(data, dict):
+            raise ParseError("a vars file must be a mapping", location=loc_of(data, None, Location(path)))
+    return path
+
+
+def _load_play(entry: dict, path: str, extra_vars: dict, where: Location | None) -> Play:
+    check_keys(entry, kw.PLAY, kw.UNSUPPORTED_PLAY, "play", where)
+    basedir = os.path.dirname(path)
+    location = where or Location(path)
+    play = Play(location=location, hosts=_hosts(entry, where), basedir=basedir)
+    if entry.get("name") is not None:
+        play.name = str(expect(entry["name"], (str, int, float), "'name'", loc_of(entry, "name", where)))
+    if entry.get("strategy") is not None and entry["strategy"] not in kw.SUPPORTED_STRATEGIES:
+        raise ParseError(f"orch does not support strategy {entry['strategy']!r} (only 'linear')",
+                         location=loc_of(entry, "strategy", where))
+    play.vars = dict(expect(entry.get("vars") or {}, (dict,), "'vars'", loc_of(entry, "vars", where)))
+    play.vars_files = _vars_files(entry, basedir, where)
+    for key in ("gather_facts", "become", "become_user", "become_method", "become_flags", "max_fail_percentage",
+                "any_errors_fatal", "force_handlers", "ignore_errors", "ignore_unreachable", "check_mode", "diff",
+                "no_log", "run_once", "remote_user", "port", "connection"):
+        if key in entry:
+            setattr(play, key, entry[key])
+    if "serial" in entry:
+        play.serial = _serial(entry["serial"], loc_of(entry, "serial", where))
+    try:
+        play.tags = normalize_tags(entry.get("tags"))
+    except TypeError:
+        raise ParseError("'tags' must be a string or a list of strings", location=loc_of(entry, "tags", where)) from None
+    if entry.get("environment") is not None:
+        env = entry["environment"]
+        if not (isinstance(env, str) and is_template(env)):
+            expect(env, (dict,), "'environment'", loc_of(entry, "environment", where))
+        play.environment = [env]
+    for key in ("pre_tasks", "roles", "tasks", "post_tasks", "handlers"):
+        if key in entry and entry[key] is not None:
+            expect(entry[key], (list,), f"{key!r}", loc_of(entry, key, where))
+
+    scope = Scope(file=path, playbook_dir=basedir, play_vars={**play.vars, **extra_vars}, tags=list(play.tags),
+                  stack=(path,))
+    play.pre_tasks = parse_tasks(entry.get("pre_tasks"), scope, "pre_tasks", where)
+    role_tasks = []
+    for item in entry.get("roles") or []:
+        role = role_entry(item, scope, loc_of(entry, "roles", where))
+        play.roles.append(role)
+        role_tasks += role_items(role, scope, role.location)
+    play.tasks = role_tasks + parse_tasks(entry.get("tasks"), scope, "tasks", where)
+    play.post_tasks = parse_tasks(entry.get("post_tasks"), scope, "post_tasks", where)
+    play.handlers = parse_tasks(entry.get("handlers"), scope.child(is_handler=True), "handlers", where)
+    seen: set[str] = set()
+    for role in _all_roles(play):
+        play.handlers += role_handlers(role, seen)
+    return play
+
+
+def _all_roles(play: Play) -> list[Role]:
+    """Roles used by the play (roles:, import_role), in order, each once."""
+    from orch.playbook.model import iter_tasks
+
+    roles: dict[str, Role] = {}
+    for role in play.roles:
+        roles.setdefault(role.path, role)
+    for task in iter_tasks(play.pre_tasks + play.tasks + play.post_tasks):
+        if task.role is not None:
+            roles.setdefault(task.role.path, task.role)
+    return list(roles.values())
+
+
+__all__ = ["load_playbook"]

@@ -1,0 +1,147 @@
+"""Roles: finding them, reading their folders, dependencies and deduplication."""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+from orch.errors import Location, ParseError
+from orch.playbook import keywords as kw
+from orch.playbook.model import Role, TaskItem
+from orch.playbook.scope import Scope, expect, loc_of
+from orch.yamlsrc import load_file
+
+
+def role_search_path(playbook_dir: str) -> list[str]:
+    """roles/ next to the playbook, the playbook dir, ANSIBLE_ROLES_PATH, Ansible's defaults."""
+    paths = [os.path.join(playbook_dir, "roles"), playbook_dir]
+    env = os.environ.get("ANSIBLE_ROLES_PATH") or os.environ.get("ORCH_ROLES_PATH")
+    if env:
+        paths += [os.path.expanduser(p) for p in env.split(os.pathsep) if p]
+    paths += [os.path.expanduser("~/.ansible/roles"), "/usr/share/ansible/roles", "/etc/ansible/roles"]
+    return paths
+
+
+def find_role(name: str, scope: Scope, where: Location) -> str:
+    if name.count(".") >= 2 and "/" not in name:
+        raise ParseError(f"orch does not support roles from collections ({name!r}) (yet)", location=where)
+    candidates = []
+    if os.path.isabs(os.path.expanduser(name)):
+        candidates.append(os.path.expanduser(name))
+    else:
+        if scope.role is not None:  # a role's dependency may sit next to it
+            candidates.append(os.path.join(os.path.dirname(scope.role.path), name))
+        candidates += [os.path.join(p, name) for p in role_search_path(scope.playbook_dir)]
+    for path in candidates:
+        if os.path.isdir(path):
+            return os.path.normpath(path)
+    raise ParseError(f"role {name!r} not found (searched: {', '.join(dict.fromkeys(os.path.dirname(c) for c in candidates))})",
+                     location=where)
+
+
+def _main_file(role_path: str, sub: str, base: str = "main") -> str | None:
+    for ext in (".yml", ".yaml", ""):
+        path = os.path.join(role_path, sub, base + ext)
+        if os.path.isfile(path):
+            return path
+    return None
+
+
+def _load_mapping(path: str | None) -> dict:
+    if path is None:
+        return {}
+    data = load_file(path)
+    if data is None:
+        return {}
+    return expect(data, (dict,), "a vars file", loc_of(data, None, Location(path)))
+
+
+def _from(options: dict, key: str, role_path: str, sub: str, where: Location) -> str | None:
+    base = options.get(key)
+    if base is None:
+        return _main_file(role_path, sub)
+    found = _main_file(role_path, sub, os.path.splitext(str(base))[0]) or _main_file(role_path, sub, str(base))
+    if found is None:
+        raise ParseError(f"{key}: {base!r} not found in {os.path.join(role_path, sub)}", location=where)
+    return found
+
+
+def load_role(name: str, scope: Scope, where: Location, params: dict[str, Any], options: dict[str, Any],
+              role_scope: Scope) -> Role:
+    """Read a role and, recursively, its dependencies (not yet deduplicated)."""
+    from orch.playbook.includes import load_task_file
+    from orch.playbook.tasks import parse_tasks
+
+    path = find_role(name, scope, where)
+    if path in scope.stack:
+        raise ParseError(f"role dependency loop: {' -> '.join([*scope.stack, path])}", location=where)
+    role = Role(name=os.path.basename(path.rstrip("/")), path=path, location=where, params=dict(params),
+                when=list(role_scope.when), tags=list(role_scope.tags))
+    role.defaults = _load_mapping(_from(options, "defaults_from", path, "defaults", where))
+    role.vars = _load_mapping(_from(options, "vars_from", path, "vars", where))
+    meta_file = _main_file(path, "meta")
+    meta = _load_mapping(meta_file)
+    role.allow_duplicates = bool(meta.get("allow_duplicates", False))
+    inner = role_scope.child(role=role, stack=scope.stack + (path,))
+    for dep in meta.get("dependencies") or []:
+        role.dependencies.append(role_entry(dep, inner, loc_of(dep, None, Location(meta_file or path))))
+    tasks_file = _from(options, "tasks_from", path, "tasks", where)
+    if tasks_file:
+        role.tasks = load_task_file(tasks_file, inner.child(file=tasks_file), where)
+    handlers_file = _from(options, "handlers_from", path, "handlers", where)
+    if handlers_file:
+        handler_scope = inner.child(file=handlers_file, is_handler=True)
+        data = load_file(handlers_file)
+        role.handlers = parse_tasks(data, handler_scope, "handlers", Location(handlers_file))
+    return role
+
+
+def role_entry(entry: Any, scope: Scope, where: Location | None) -> Role:
+    """A ``roles:`` item or a ``dependencies:`` item: a name or a mapping."""
+    from orch.playbook.tasks import inherit
+
+    where = loc_of(entry, None, where) or Location(scope.file)
+    if isinstance(entry, str):
+        return load_role(entry, scope, where, {}, {}, scope)
+    if not isinstance(entry, dict):
+        raise ParseError(f"a role entry must be a name or a mapping, got {type(entry).__name__}", location=where)
+    name = entry.get("role", entry.get("name"))
+    if not isinstance(name, str) or not name:
+        raise ParseError("a role entry needs 'role: NAME'", location=where)
+    for key in ("tasks_from", "vars_from", "defaults_from", "handlers_from"):
+        if key in entry:
+            raise ParseError(f"{key!r} is not valid in 'roles:'; use import_role", location=where)
+    # Keys that are not keywords are role parameters, as in Ansible.
+    params = {k: v for k, v in entry.items() if k not in kw.ROLE_ENTRY}
+    if isinstance(entry.get("vars"), dict):
+        params.update(entry["vars"])
+    inner = inherit({k: v for k, v in entry.items() if k in kw.ROLE_ENTRY and k != "vars"}, scope, where)
+    return load_role(name, scope, where, params, {}, inner)
+
+
+def _params_key(role: Role) -> str:
+    return repr(sorted((str(k), repr(v)) for k, v in role.params.items()))
+
+
+def role_items(role: Role, scope: Scope, where: Location) -> list[TaskItem]:
+    """The tasks a role adds to a play: dependencies first, duplicates skipped."""
+    key = (role.path, _params_key(role))
+    if key in scope.seen_roles and not role.allow_duplicates:
+        return []
+    scope.seen_roles[key] = role
+    items: list[TaskItem] = []
+    for dep in role.dependencies:
+        items += role_items(dep, scope, where)
+    items += role.tasks
+    return items
+
+
+def role_handlers(role: Role, seen: set[str] | None = None) -> list[TaskItem]:
+    seen = set() if seen is None else seen
+    out: list[TaskItem] = []
+    for dep in role.dependencies:
+        out += role_handlers(dep, seen)
+    if role.path not in seen:
+        seen.add(role.path)
+        out += role.handlers
+    return out

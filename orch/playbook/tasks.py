@@ -1,0 +1,277 @@
+"""Tasks and blocks: module detection, argument forms, keywords, imports/includes."""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+from orch.errors import Location, ParseError
+from orch.modules import registry
+from orch.playbook import keywords as kw
+from orch.playbook.kv import FREE_FORM_KEYS, parse_kv
+from orch.playbook.model import Block, LoopSpec, Task, TaskItem
+from orch.playbook.scope import Scope, check_keys, conditions, expect, key_loc, loc_of
+from orch.playbook.tags import normalize_tags
+from orch.templating import is_template
+
+_INCLUDES = {"import_tasks", "include_tasks", "import_role", "include_role"}
+
+
+def parse_tasks(data: Any, scope: Scope, what: str = "tasks", where: Location | None = None) -> list[TaskItem]:
+    if data is None:
+        return []
+    expect(data, (list,), f"{what!r}", loc_of(data, None, where))
+    items: list[TaskItem] = []
+    for entry in data:
+        items.extend(parse_item(entry, scope, loc_of(data, None, where)))
+    return items
+
+
+def parse_item(data: Any, scope: Scope, where: Location | None) -> list[TaskItem]:
+    where = loc_of(data, None, where)
+    if not isinstance(data, dict):
+        raise ParseError(f"a task must be a mapping (module: args, ...), got {type(data).__name__}", location=where)
+    if "block" in data:
+        return [_parse_block(data, scope, where)]
+    for key in ("rescue", "always"):
+        if key in data:
+            raise ParseError(f"{key!r} needs a 'block' in the same task", location=key_loc(data, key, where))
+    return _parse_task(data, scope, where)
+
+
+def inherit(data: dict, scope: Scope, where: Location | None, own_tags: bool = True) -> Scope:
+    """The scope for things under ``data`` (a block, an import, a role entry)."""
+    keywords = dict(scope.keywords)
+    for name in kw.INHERITED:
+        if name in data:
+            keywords[name] = data[name]
+    variables = dict(scope.vars)
+    if "vars" in data and data["vars"] is not None:
+        variables.update(expect(data["vars"], (dict,), "'vars'", loc_of(data, "vars", where)))
+    env = list(scope.environment)
+    if data.get("environment") is not None:
+        env.append(_environment(data["environment"], loc_of(data, "environment", where)))
+    return scope.child(
+        keywords=keywords,
+        vars=variables,
+        environment=env,
+        when=scope.when + conditions(data.get("when"), "'when'", loc_of(data, "when", where)),
+        tags=scope.tags + (_tags(data, where) if own_tags else []),
+    )
+
+
+def _tags(data: dict, where: Location | None) -> list[str]:
+    try:
+        return normalize_tags(data.get("tags"))
+    except TypeError as exc:
+        raise ParseError(f"'tags' must be a string or a list of strings, got {exc}",
+                         location=loc_of(data, "tags", where)) from None
+
+
+def _environment(value: Any, where: Location | None) -> Any:
+    if isinstance(value, str) and is_template(value):
+        return value
+    if isinstance(value, list):
+        return [expect(v, (dict, str), "'environment'", where) for v in value]
+    return expect(value, (dict,), "'environment'", where)
+
+
+def _parse_block(data: dict, scope: Scope, where: Location | None) -> Block:
+    check_keys(data, kw.BLOCK, kw.UNSUPPORTED_TASK, "block", where)
+    inner = inherit(data, scope, where)
+    block = Block(location=where or Location(scope.file), name=data.get("name"), role=scope.role,
+                  when=list(inner.when), tags=list(inner.tags),
+                  keywords={k: data[k] for k in kw.INHERITED if k in data})
+    block.block = parse_tasks(data["block"], inner, "block", where)
+    block.rescue = parse_tasks(data.get("rescue"), inner, "rescue", where)
+    block.always = parse_tasks(data.get("always"), inner, "always", where)
+    return block
+
+
+def _find_action(data: dict, where: Location | None) -> tuple[str, Any, Location | None]:
+    """Return (module name as written, its raw arguments, location of the module key)."""
+    found: list[str] = []
+    for key in data:
+        if key in kw.TASK:
+            if key in ("action", "local_action"):
+                found.append(key)
+            continue
+        if isinstance(key, str) and key.startswith("with_"):
+            continue
+        if key in kw.UNSUPPORTED_TASK:
+            raise ParseError(kw.UNSUPPORTED_TASK[key], location=key_loc(data, key, where))
+        if not isinstance(key, str) or not registry.is_module(key):
+            hint = registry.suggest(str(key), kw.TASK) or registry.suggest_module(str(key))
+            raise ParseError(f"unknown module or task keyword {key!r}{hint}", location=key_loc(data, key, where))
+        found.append(key)
+    if len(found) > 1:
+        raise ParseError(f"a task can run only one module, found {found[0]!r} and {found[1]!r}",
+                         location=key_loc(data, found[1], where))
+    if not found:
+        raise ParseError("a task needs a module to run (e.g. 'command: ...' or 'action: ...')", location=where)
+    key = found[0]
+    value = data[key]
+    if key in ("action", "local_action"):
+        if isinstance(value, dict):
+            value = dict(value)
+            module = value.pop("module", None)
+            if not isinstance(module, str):
+                raise ParseError(f"{key!r} as a mapping needs a 'module' key", location=loc_of(data, key, where))
+        elif isinstance(value, str) and value.strip():
+            module, _, rest = value.strip().partition(" ")
+            value = rest.strip()
+        else:
+            raise ParseError(f"{key!r} must name a module", location=loc_of(data, key, where))
+        if not registry.is_module(module):
+            raise ParseError(f"unknown module {module!r}{registry.suggest_module(module)}",
+                             location=loc_of(data, key, where))
+        return module, value, loc_of(data, key, where)
+    return key, value, key_loc(data, key, where)
+
+
+def _module_args(module: str, raw: Any, data: dict, where: Location | None) -> dict[str, Any]:
+    info = registry.get_info(module)
+    if raw is None:
+        args: dict[str, Any] = {}
+    elif isinstance(raw, dict):
+        args = dict(raw)
+    elif isinstance(raw, (str, int, float)) and not isinstance(raw, bool):
+        text = str(raw)
+        if info.free_form:
+            if info.name in ("command", "shell", "script", "raw"):
+                keys = FREE_FORM_KEYS if info.name != "raw" else frozenset({"executable"})
+                args = parse_kv(text, free_form=True, location=where, free_form_keys=keys)
+            else:
+                args = {"_raw_params": text.strip()}
+        elif info.name == "meta":  # pragma: no cover - meta is free form
+            args = {"_raw_params": text}
+        else:
+            args = parse_kv(text, location=where)
+    else:
+        raise ParseError(f"arguments of {module!r} must be a mapping or a 'key=value' string",
+                         location=loc_of(raw, None, where))
+    if "args" in data and data["args"] is not None:
+        extra = expect(data["args"], (dict,), "'args'", loc_of(data, "args", where))
+        for k, v in extra.items():
+            args.setdefault(k, v)
+    registry.check_arg_names(module, args, loc_of(raw, None, where))
+    return args
+
+
+def _loop(data: dict, where: Location | None) -> LoopSpec | None:
+    loops = [k for k in data if k == "loop" or (isinstance(k, str) and k.startswith("with_"))]
+    if len(loops) > 1:
+        raise ParseError(f"a task can have only one loop, found {loops[0]!r} and {loops[1]!r}",
+                         location=key_loc(data, loops[1], where))
+    if not loops:
+        return None
+    key = loops[0]
+    value = data[key]
+    here = loc_of(data, key, where)
+    if key == "loop":
+        if not isinstance(value, (list, str)):
+            raise ParseError(f"'loop' must be a list or a template string, got {type(value).__name__}", location=here)
+        return LoopSpec("loop", value)
+    name = key[5:]
+    if key in kw.UNSUPPORTED_TASK:
+        raise ParseError(kw.UNSUPPORTED_TASK[key], location=key_loc(data, key, where))
+    if name not in kw.WITH_LOOKUPS:
+        raise ParseError(f"orch does not support {key!r}{registry.suggest(name, kw.WITH_LOOKUPS)}",
+                         location=key_loc(data, key, where))
+    if value is None or isinstance(value, bool):
+        raise ParseError(f"{key!r} needs a value", location=here)
+    return LoopSpec("loop" if name == "list" else name, value)
+
+
+def _scalar(data: dict, key: str, types: tuple, where: Location | None) -> Any:
+    if key not in data:
+        return None
+    value = data[key]
+    if isinstance(value, str) and is_template(value):
+        return value
+    return expect(value, types, f"{key!r}", loc_of(data, key, where))
+
+
+def _names(data: dict, key: str, where: Location | None) -> list[str]:
+    value = data.get(key)
+    if value is None:
+        return []
+    items = value if isinstance(value, list) else [value]
+    for item in items:
+        expect(item, (str,), f"{key!r} entries", loc_of(data, key, where))
+    return [str(i) for i in items]
+
+
+def _parse_task(data: dict, scope: Scope, where: Location | None) -> list[TaskItem]:
+    if "listen" in data and not scope.is_handler:
+        raise ParseError("'listen' is only valid on handlers", location=key_loc(data, "listen", where))
+    written, raw_args, mod_loc = _find_action(data, where)
+    module = registry.resolve_module(written) or written
+    location = where or Location(scope.file)
+    if "name" in data and not isinstance(data["name"], (str, int, float)) or data.get("name") is True:
+        raise ParseError("'name' must be a string", location=loc_of(data, "name", where))
+    args = _module_args(module, raw_args, data, mod_loc)
+
+    if module == "import_tasks":
+        from orch.playbook.includes import import_tasks
+
+        return import_tasks(data, args, scope, location)
+    if module == "import_role":
+        from orch.playbook.includes import import_role
+
+        return import_role(data, args, scope, location)
+
+    own = inherit(data, scope, where)
+    task = Task(module=module, args=args, location=location, action=written,
+                name=str(data["name"]) if data.get("name") is not None else None,
+                when=own.when, tags=own.tags, vars=own.vars, environment=own.environment,
+                role=scope.role, is_handler=scope.is_handler)
+    for name in kw.INHERITED:
+        if name in own.keywords:
+            setattr(task, name, own.keywords[name])
+    if "local_action" in data:
+        task.delegate_to = "localhost"
+    task.loop = _loop(data, where)
+    if "loop_control" in data:
+        control = expect(data["loop_control"], (dict,), "'loop_control'", loc_of(data, "loop_control", where))
+        check_keys(control, kw.LOOP_CONTROL, {}, "loop_control", loc_of(data, "loop_control", where))
+        if task.loop is None:
+            raise ParseError("'loop_control' without a loop", location=key_loc(data, "loop_control", where))
+        task.loop_control = dict(control)
+    task.register = _scalar(data, "register", (str,), where)
+    if isinstance(task.register, str) and not task.register.isidentifier():
+        raise ParseError(f"'register' must be a variable name, got {task.register!r}",
+                         location=loc_of(data, "register", where))
+    task.notify = _names(data, "notify", where)
+    task.listen = _names(data, "listen", where)
+    for key in ("changed_when", "failed_when", "until"):
+        if key in data:
+            setattr(task, key, conditions(data[key], f"{key!r}", loc_of(data, key, where)))
+    task.retries = _scalar(data, "retries", (int,), where)
+    task.delay = _scalar(data, "delay", (int, float), where)
+    if task.until is not None and task.retries is None:
+        task.retries = 3  # Ansible's default when 'until' is given
+    if module == "include_tasks":
+        from orch.playbook.includes import include_tasks
+
+        include_tasks(task, data, scope)
+    elif module == "include_role":
+        from orch.playbook.includes import include_role
+
+        include_role(task, data, scope)
+    return [task]
+
+
+def resolve_file(name: str, scope: Scope, where: Location | None, subdir: str = "tasks") -> str:
+    """Find a task file the way Ansible does: next to the current file, in the role, in the playbook dir."""
+    name = os.path.expanduser(name)
+    candidates = [name] if os.path.isabs(name) else [os.path.join(scope.dir, name)]
+    if not os.path.isabs(name):
+        if scope.role is not None:
+            candidates += [os.path.join(scope.role.path, subdir, name), os.path.join(scope.role.path, name)]
+        candidates += [os.path.join(scope.playbook_dir, name)]
+    for path in candidates:
+        if os.path.isfile(path):
+            return os.path.normpath(path)
+    raise ParseError(f"file not found: {name!r} (looked in {', '.join(dict.fromkeys(os.path.dirname(c) or '.' for c in candidates))})",
+                     location=where)
