@@ -106,7 +106,7 @@ def _hosts(entry: dict, where: Location | None) -> Any:
         if not hosts:
             raise ParseError("'hosts' must not be empty", location=here)
         return [str(h) for h in hosts]
-    expect(hosts, (str,), "'hosts'", here)
+    expect(hosts, (str, list), "'hosts'", here)
     if not hosts.strip():
         raise ParseError("'hosts' must not be empty", location=here)
     return hosts
