@@ -1,0 +1,190 @@
+"""user: local accounts with useradd/usermod/userdel, Ansible's semantics.
+
+Groups named in ``group``/``groups`` must exist on the host or be planned
+by an earlier step (overlay); check mode records the would-be user in the
+overlay ("user", name) with its home, so authorized_key/cron can plan on it.
+"""
+
+import os
+import shutil
+
+from ..context import ModuleFailed
+from ..sys_common import as_list, choice, opt_bool, read_text, record, run_ok
+from .. import sys_users
+
+_FIELDS = ("uid", "group", "groups", "home", "shell", "comment")
+
+
+def _useradd_default(key, fallback):
+    for line in (read_text("/etc/default/useradd") or "").splitlines():
+        k, sep, v = line.strip().partition("=")
+        if sep and k == key and v:
+            return v
+    return fallback
+
+
+def _resolve_group(ctx, name):
+    found = sys_users.group(ctx, name)
+    if found is None:
+        raise ModuleFailed("Group %s does not exist" % name)
+    return found
+
+
+def _plan_new(ctx, name, args, system):
+    """useradd argv and the user it would make."""
+    argv = ["useradd"]
+    user = {"name": name, "uid": None, "gid": None, "groups": [], "comment": "", "password": None}
+    if args.get("uid") not in (None, ""):
+        user["uid"] = int(args["uid"])
+        argv += ["-u", str(user["uid"])] + (["-o"] if opt_bool(args, "non_unique", False) else [])
+    new_group = None
+    if args.get("group") not in (None, ""):
+        g = _resolve_group(ctx, str(args["group"]))
+        argv += ["-g", str(args["group"])]
+        user["group"], user["gid"] = g["name"], g.get("gid")
+    elif sys_users.group(ctx, name) is not None:
+        # A group with the user's name exists: useradd must not try to create it.
+        argv.append("-N")
+        g = sys_users.group(ctx, _useradd_default("GROUP", "100")) or {"name": "users", "gid": 100}
+        user["group"], user["gid"] = g["name"], g.get("gid")
+    else:
+        user["group"] = name
+        new_group = {"name": name, "gid": None, "members": []}
+    if args.get("groups") is not None:
+        groups = [_resolve_group(ctx, g)["name"] for g in as_list(args["groups"])]
+        user["groups"] = sorted(set(groups) - {user["group"]})
+        if groups:
+            argv += ["-G", ",".join(groups)]
+    if args.get("comment") is not None:
+        user["comment"] = str(args["comment"])
+        argv += ["-c", user["comment"]]
+    user["home"] = str(args.get("home") or os.path.join(_useradd_default("HOME", "/home"), name))
+    if args.get("home"):
+        argv += ["-d", user["home"]]
+    user["shell"] = str(args.get("shell") or _useradd_default("SHELL", "/bin/sh"))
+    if args.get("shell"):
+        argv += ["-s", user["shell"]]
+    if args.get("password") is not None:
+        user["password"] = str(args["password"])
+        argv += ["-p", user["password"]]
+    if system:
+        argv.append("-r")
+    create_home = opt_bool(args, "create_home", opt_bool(args, "createhome", True))
+    argv.append("-m" if create_home else "-M")
+    argv.append(name)
+    return argv, user, new_group
+
+
+def _plan_change(ctx, current, args):
+    """usermod options (without the name) and the user after them."""
+    opts, after = [], dict(current)
+    if args.get("uid") not in (None, "") and int(args["uid"]) != current.get("uid"):
+        after["uid"] = int(args["uid"])
+        opts += ["-u", str(after["uid"])] + (["-o"] if opt_bool(args, "non_unique", False) else [])
+    if args.get("group") not in (None, ""):
+        g = _resolve_group(ctx, str(args["group"]))
+        if g["name"] != current.get("group"):
+            after["group"], after["gid"] = g["name"], g.get("gid")
+            opts += ["-g", str(args["group"])]
+    if args.get("groups") is not None:
+        wanted = set(_resolve_group(ctx, g)["name"] for g in as_list(args["groups"])) - {after.get("group")}
+        have = set(current.get("groups") or [])
+        if opt_bool(args, "append", False):
+            if not wanted <= have:
+                after["groups"] = sorted(have | wanted)
+                opts += ["-a", "-G", ",".join(sorted(wanted))]
+        elif wanted != have:
+            after["groups"] = sorted(wanted)
+            opts += ["-G", ",".join(sorted(wanted))]
+    if args.get("comment") is not None and str(args["comment"]) != current.get("comment"):
+        after["comment"] = str(args["comment"])
+        opts += ["-c", after["comment"]]
+    if args.get("home") and str(args["home"]) != current.get("home"):
+        after["home"] = str(args["home"])
+        opts += ["-d", after["home"]] + (["-m"] if opt_bool(args, "move_home", False) else [])
+    if args.get("shell") and str(args["shell"]) != current.get("shell"):
+        after["shell"] = str(args["shell"])
+        opts += ["-s", after["shell"]]
+    update = choice(args, "update_password", ("always", "on_create"), "always")
+    if args.get("password") is not None and update == "always" and str(args["password"]) != current.get("password"):
+        after["password"] = str(args["password"])
+        opts += ["-p", after["password"]]
+    return opts, after
+
+
+def _public(user):
+    if user is None:
+        return {"state": "absent"}
+    return dict({k: user.get(k) for k in _FIELDS}, state="present")
+
+
+def _make_home(user):
+    """Create a missing home like useradd -m would (skeleton files, owner)."""
+    home = user["home"]
+    if os.path.isdir("/etc/skel"):
+        shutil.copytree("/etc/skel", home, symlinks=True)
+    else:
+        os.makedirs(home)
+    os.chmod(home, 0o750 if os.path.exists("/etc/login.defs") else 0o755)
+    for root, dirs, files in os.walk(home):
+        for entry in [root] + [os.path.join(root, x) for x in dirs + files]:
+            os.lchown(entry, user["uid"], user["gid"])
+
+
+def run(ctx, args):
+    name = args.get("name")
+    if not name:
+        raise ModuleFailed("missing required argument: name")
+    name = str(name)
+    state = choice(args, "state", ("present", "absent"), "present")
+    system = opt_bool(args, "system", False)
+    current = sys_users.user(ctx, name)
+    if state == "absent":
+        result = {"name": name, "state": "absent", "force": opt_bool(args, "force", False),
+                  "remove": opt_bool(args, "remove", False)}
+        if current is None:
+            return dict(result, changed=False)
+        if ctx.diff:
+            result["diff"] = {"before": _public(current), "after": _public(None)}
+        if not ctx.check:
+            argv = ["userdel"] + (["-r"] if result["remove"] else []) + (["-f"] if result["force"] else [])
+            rc, out, err = ctx.run(argv + [name])
+            # userdel -r exits 12 when only the mail spool/home was missing: the user is gone.
+            if rc != 0 and not (rc == 12 and sys_users.host_user(name) is None):
+                raise ModuleFailed("userdel failed (rc=%d): %s" % (rc, err.strip()), rc=rc, stderr=err)
+        record(ctx, "user", name, None)
+        return dict(result, changed=True)
+
+    create_home = opt_bool(args, "create_home", opt_bool(args, "createhome", True))
+    result = {"name": name, "state": "present", "system": system, "create_home": create_home,
+              "append": opt_bool(args, "append", False), "move_home": opt_bool(args, "move_home", False)}
+    if args.get("password") is not None:
+        result["password"] = "NOT_LOGGING_PASSWORD"
+    if current is None:
+        argv, after, new_group = _plan_new(ctx, name, args, system)
+        changed, make_home = True, False
+    else:
+        opts, after = _plan_change(ctx, current, args)
+        argv = ["usermod"] + opts + [name] if opts else None
+        new_group = None
+        # Ansible creates a missing home of an existing user when create_home is on.
+        make_home = (create_home and current.get("uid") is not None and "-m" not in opts
+                     and after["home"] != "/nonexistent" and not os.path.isdir(after["home"]))
+        changed = bool(argv) or make_home
+    if ctx.diff and changed:
+        result["diff"] = {"before": _public(current), "after": _public(after)}
+    if changed and ctx.check:
+        record(ctx, "user", name, after)
+        if new_group is not None:
+            record(ctx, "group", name, new_group)
+    elif changed:
+        if argv:
+            run_ok(ctx, argv, argv[0])
+        after = sys_users.host_user(name)
+        if make_home:
+            _make_home(after)
+    for key in ("uid", "home", "shell", "comment"):
+        result[key] = after.get(key)
+    result["group"] = after.get("gid")
+    result["groups"] = ",".join(after.get("groups") or [])
+    return dict(result, changed=changed)

@@ -1,0 +1,125 @@
+"""Small helpers shared by the system modules (stdlib only, Python 3.8+)."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+
+from .context import MISSING, ModuleFailed
+
+_TRUE = ("yes", "on", "1", "true", "y", "t")
+_FALSE = ("no", "off", "0", "false", "n", "f", "")
+
+
+def boolean(value, name="value"):
+    """Ansible's booleans: yes/no/true/false/1/0/on/off (any case)."""
+    if isinstance(value, bool):
+        return value
+    if value is None:
+        return False
+    text = str(value).strip().lower()
+    if text in _TRUE:
+        return True
+    if text in _FALSE:
+        return False
+    raise ModuleFailed("argument %s: %r is not a valid boolean" % (name, value))
+
+
+def opt_bool(args, key, default=None):
+    value = args.get(key)
+    return default if value is None else boolean(value, key)
+
+
+def as_list(value):
+    """A list argument: a YAML list or a comma-separated string."""
+    if value is None:
+        return []
+    if isinstance(value, (list, tuple)):
+        out = []
+        for item in value:
+            out.extend(as_list(item) if isinstance(item, (list, tuple)) else [str(item).strip()])
+        return [item for item in out if item]
+    return [part.strip() for part in str(value).split(",") if part.strip()]
+
+
+def choice(args, key, choices, default=None):
+    value = args.get(key)
+    if value is None:
+        return default
+    value = str(value)
+    if value not in choices:
+        raise ModuleFailed("value of %s must be one of: %s, got: %s" % (key, ", ".join(choices), value))
+    return value
+
+
+def overlaid(ctx, kind, key, read):
+    """Read through the plan overlay: what an earlier planned step would leave, else the host."""
+    value = ctx.overlay.get(kind, key)
+    return read() if value is MISSING else value
+
+
+def record(ctx, kind, key, value):
+    """Remember a planned change (check mode only: a real run changes the host itself)."""
+    if ctx.check:
+        ctx.overlay.set(kind, key, value)
+
+
+def read_text(path):
+    """A file's text, or None when it does not exist."""
+    try:
+        with open(path, encoding="utf-8", errors="surrogateescape") as handle:
+            return handle.read()
+    except FileNotFoundError:
+        return None
+    except NotADirectoryError:
+        return None
+
+
+def write_atomic(path, text, mode=None, uid=None, gid=None):
+    """Replace a file in one rename, keeping its mode/owner unless told otherwise."""
+    directory = os.path.dirname(os.path.abspath(path))
+    try:
+        st = os.stat(path)
+        mode = st.st_mode & 0o7777 if mode is None else mode
+        uid = st.st_uid if uid is None else uid
+        gid = st.st_gid if gid is None else gid
+    except FileNotFoundError:
+        mode = 0o644 if mode is None else mode
+    fd, tmp = tempfile.mkstemp(prefix=".orch-", dir=directory)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", errors="surrogateescape") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(tmp, mode)
+        if uid is not None or gid is not None:
+            os.chown(tmp, -1 if uid is None else uid, -1 if gid is None else gid)
+        os.rename(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise
+
+
+def text_diff(before, after, before_header=None, after_header=None):
+    diff = {"before": before or "", "after": after or ""}
+    if before_header:
+        diff["before_header"] = before_header
+    if after_header:
+        diff["after_header"] = after_header
+    return diff
+
+
+def run_ok(ctx, argv, what=None, **kwargs):
+    """Run a command; fail the step with its output when it does not succeed."""
+    rc, out, err = ctx.run(argv, **kwargs)
+    if rc != 0:
+        raise ModuleFailed("%s failed (rc=%d): %s" % (what or argv[0], rc, (err or out).strip()),
+                           rc=rc, cmd=argv, stdout=out, stderr=err)
+    return out
+
+
+def is_root():
+    return os.geteuid() == 0

@@ -1,0 +1,112 @@
+"""System modules (user, group, authorized_key, ...) on real lab hosts, over SSH and Docker.
+
+Every test uses names of its own (suffixed with the transport) and removes
+what it made, so tests pass in any order and twice in a row.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from test_system_support import TRANSPORTS, make_target, ok, plan_apply
+
+pytestmark = pytest.mark.integration
+
+KEY1 = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOMqqnkVzrm0SdG6UOoqKLsabgH5C9okWi0dh2l9GKJl alice@laptop"
+KEY2 = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIBXxUa1cA6rGLXwHzq4uJ7eX2b3xPzlUQ0yYqB2iJ7Wd bob@desk"
+USERS = "getent passwd; getent group; ls -la /home"
+
+
+@pytest.fixture(params=TRANSPORTS)
+def t(request, lab):
+    return make_target(request, lab)
+
+
+def _cleanup_user(t, name):
+    t.sh(f"userdel -r {name} 2>/dev/null; groupdel {name} 2>/dev/null; true")
+
+
+def test_group_converge_and_remove(t):
+    name = f"g{t.transport}1"
+    t.sh(f"groupdel {name} 2>/dev/null; true")
+    plan, applied = plan_apply(t, "group", {"name": name, "gid": 4321 + len(t.transport)}, snapshot=USERS)
+    assert applied["gid"] == 4321 + len(t.transport) and t.sh(f"getent group {name}").startswith(f"{name}:x:")
+    plan_apply(t, "group", {"name": name, "gid": 4400 + len(t.transport)})
+    plan_apply(t, "group", {"name": name, "state": "absent"}, snapshot=USERS)
+    assert t.sh(f"getent group {name}", ok=False) == ""
+
+
+def test_user_converge_modify_remove(t):
+    name = f"u{t.transport}1"
+    _cleanup_user(t, name)
+    args = {"name": name, "shell": "/bin/bash", "comment": "App; rm -rf /", "groups": ["users"]}
+    plan, applied = plan_apply(t, "user", args, snapshot=USERS)
+    assert plan["home"] == applied["home"] == f"/home/{name}"
+    entry = t.sh(f"getent passwd {name}").split(":")
+    assert entry[4] == "App; rm -rf /" and entry[6] == "/bin/bash" and str(applied["uid"]) == entry[2]
+    assert t.sh(f"test -d /home/{name} && id -nG {name}").split() == [name, "users"]
+    # modify: shell and an exact supplementary group list; then append
+    plan_apply(t, "user", {"name": name, "shell": "/bin/sh", "groups": "staff"}, snapshot=USERS)
+    assert t.sh(f"id -nG {name}").split() == [name, "staff"]
+    plan_apply(t, "user", {"name": name, "groups": ["users"], "append": True})
+    assert sorted(t.sh(f"id -nG {name}").split()) == sorted([name, "staff", "users"])
+    hashed = "$6$salt$IxDD3jeSOb5eB1CX5LBsqZFVkJdido3OUILO5Ifz5iwMuTS4XMS130MTSuDDl3aCI6WouIL9AjRbLCelDCy.g."
+    plan_apply(t, "user", {"name": name, "password": hashed})
+    assert t.sh(f"getent shadow {name}").split(":")[1] == hashed
+    assert ok(t.run("user", {"name": name, "password": "other", "update_password": "on_create"}))["changed"] is False
+    plan_apply(t, "user", {"name": name, "state": "absent", "remove": True}, snapshot=USERS)
+    assert t.sh(f"getent passwd {name}", ok=False) == "" and t.sh(f"test -e /home/{name} || echo gone") == "gone"
+    t.sh(f"groupdel {name} 2>/dev/null; true")
+
+
+def test_user_system_without_home(t):
+    name = f"s{t.transport}1"
+    _cleanup_user(t, name)
+    plan, applied = plan_apply(t, "user", {"name": name, "system": True, "create_home": False, "shell": "/usr/sbin/nologin"})
+    assert int(applied["uid"]) < 1000 and t.sh(f"test -e /home/{name} || echo none") == "none"
+    _cleanup_user(t, name)
+
+
+def test_user_with_missing_group_fails_clearly(t):
+    result = t.run("user", {"name": f"x{t.transport}", "group": "no-such-group"})
+    assert result["failed"] and "Group no-such-group does not exist" in result["msg"]
+
+
+def test_overlay_group_then_user_then_key(t):
+    """A plan of group -> user -> authorized_key on a host where none exists yet."""
+    name = f"chain{t.transport}"
+    _cleanup_user(t, name)
+    steps = [("group", {"name": name, "system": True}),
+             ("user", {"name": name, "group": name, "groups": ["users"], "home": f"/srv/{name}"}),
+             ("authorized_key", {"user": name, "key": KEY1})]
+    before = t.sh(USERS)
+    planner = t.session()
+    plans = [ok(planner.run(m, a, check=True, diff=True)) for m, a in steps]
+    assert [p["changed"] for p in plans] == [True, True, True]
+    assert plans[1]["home"] == f"/srv/{name}"
+    assert plans[2]["keyfile"] == f"/srv/{name}/.ssh/authorized_keys"
+    assert t.sh(USERS) == before
+    applied = [ok(t.run(m, a, diff=True)) for m, a in steps]
+    assert [a["changed"] for a in applied] == [True, True, True]
+    assert plans[2]["diff"] == applied[2]["diff"]
+    assert t.sh(f"stat -c '%U %a' /srv/{name}/.ssh /srv/{name}/.ssh/authorized_keys").split("\n") == [
+        f"{name} 700", f"{name} 600"]
+    assert [ok(t.run(m, a))["changed"] for m, a in steps] == [False, False, False]
+    _cleanup_user(t, name)
+    t.sh(f"rm -rf /srv/{name}")
+
+
+def test_authorized_key_options_exclusive_absent(t):
+    name = f"k{t.transport}"
+    _cleanup_user(t, name)
+    ok(t.run("user", {"name": name}))
+    keyfile = f"/home/{name}/.ssh/authorized_keys"
+    plan_apply(t, "authorized_key", {"user": name, "key": KEY1 + "\n" + KEY2})
+    assert t.sh(f"cat {keyfile}").splitlines() == [KEY1, KEY2]
+    plan_apply(t, "authorized_key", {"user": name, "key": KEY2, "key_options": 'from="10.0.0.1",no-pty'})
+    assert t.sh(f"cat {keyfile}").splitlines() == [KEY1, 'from="10.0.0.1",no-pty ' + KEY2]
+    plan_apply(t, "authorized_key", {"user": name, "key": KEY1, "exclusive": True, "comment": "alice"})
+    assert t.sh(f"cat {keyfile}").splitlines() == [KEY1.rsplit(" ", 1)[0] + " alice"]
+    plan_apply(t, "authorized_key", {"user": name, "key": KEY1, "state": "absent"})
+    assert t.sh(f"cat {keyfile}") == ""
+    _cleanup_user(t, name)
