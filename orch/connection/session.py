@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import threading
 
 from orch.connection import become as become_mod
 from orch.connection.base import Connection, Process
@@ -30,6 +31,7 @@ class AgentSession:
         self.become_password = become_password
         self._proc: Process | None = None
         self._ids = itertools.count(1)
+        self._lock = threading.Lock()  # delegated hosts share a session between workers
         self.info: dict = {}
 
     @property
@@ -50,7 +52,7 @@ class AgentSession:
         if not first.startswith(b'{"ready"'):
             self._fail_start(proc, first)
         self._proc = proc
-        self.info = self.request("hello")
+        self.info = self._request("hello", {})
 
     def _fail_start(self, proc: Process, first: bytes) -> None:
         proc.close_stdin()
@@ -75,6 +77,10 @@ class AgentSession:
         return lines[-1].strip() if lines else ""
 
     def request(self, op: str, **fields) -> dict:
+        with self._lock:
+            return self._request(op, fields)
+
+    def _request(self, op: str, fields: dict) -> dict:
         if self._proc is None:
             self.start()
         request_id = next(self._ids)

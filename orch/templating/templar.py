@@ -221,6 +221,17 @@ class Templar:
         value = self.evaluate(condition, variables, location=location or location_of(condition), task=task)
         return to_condition(value, condition, location or location_of(condition), task)
 
+    def render_text(self, text: str, variables: Mapping[str, Any], *, source: str | None = None) -> str:
+        """Render a whole template file; the result is always text (the template module)."""
+        frame = _Frame(variables)
+        try:
+            compiled = self._compile(text, "tpl")
+            ctx = compiled.new_context(LazyVars(self, frame), shared=True)
+            return self._run(source or "template", lambda: "".join(_to_text(v) for v in compiled.root_render_func(ctx)))
+        except TemplateError as exc:
+            raise TemplateError(f"{exc.message} (in template {source})" if source else exc.message,
+                                location=Location(source) if source else None) from None
+
     # -- internals --------------------------------------------------------
 
     def _located(self, exc: TemplateError, value: Any, location: Location | None, task: str | None) -> TemplateError:

@@ -1,0 +1,116 @@
+"""``orch run PLAYBOOK``: run a playbook, as ``ansible-playbook`` does."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+
+import click
+
+from orch.cli.common import ask_become_password, inventory_option, inventory_sources
+from orch.cli.errors import exit_with
+from orch.errors import UsageError
+
+
+def parse_extra_vars(values: tuple[str, ...]) -> dict:
+    """``-e k=v``, ``-e @file.yml``, ``-e '{json}'``; later ones win."""
+    from orch.playbook.kv import parse_kv
+    from orch.yamlsrc import load_file, loads
+
+    merged: dict = {}
+    for value in values:
+        text = value.strip()
+        if text.startswith("@"):
+            data = load_file(text[1:])
+        elif text.startswith("{") or text.startswith("---"):
+            data = loads(text, "<extra vars>")
+        else:
+            data = parse_kv(text)
+        if not isinstance(data, dict):
+            raise UsageError(f"extra vars {value!r} must be a mapping")
+        merged.update(data)
+    return merged
+
+
+def run_options(limit, tags, skip_tags, extra_vars, forks, check, diff, become, become_user, become_method,
+                ask_become_pass, user, connection, timeout, start_at_task, verbose, force_handlers):
+    from orch.engine.options import RunOptions
+
+    split = lambda values: [t.strip() for v in values for t in v.split(",") if t.strip()]  # noqa: E731
+    return RunOptions(
+        limit=limit, tags=split(tags), skip_tags=split(skip_tags), extra_vars=parse_extra_vars(extra_vars),
+        forks=forks, check=check, diff=diff, become=True if (become or become_user) else None,
+        become_user=become_user, become_method=become_method,
+        become_password=ask_become_password(ask_become_pass), remote_user=user, connection=connection,
+        timeout=timeout, start_at_task=start_at_task, verbosity=verbose, force_handlers=force_handlers,
+    )
+
+
+def playbook_options(func):
+    options = [
+        inventory_option,
+        click.option("-l", "--limit"),
+        click.option("-t", "--tags", multiple=True, help="Only tasks with these tags (comma-separated)."),
+        click.option("--skip-tags", multiple=True),
+        click.option("-e", "--extra-vars", "extra_vars", multiple=True, help="k=v, @file.yml or JSON."),
+        click.option("-f", "--forks", type=click.IntRange(1, 1000), default=25, show_default=True),
+        click.option("-C", "--check", is_flag=True, help="Change nothing; report what would change."),
+        click.option("-D", "--diff", is_flag=True, help="Show the differences of changed files."),
+        click.option("-b", "--become", is_flag=True),
+        click.option("--become-user"),
+        click.option("--become-method"),
+        click.option("-K", "--ask-become-pass", is_flag=True),
+        click.option("-u", "--user"),
+        click.option("-c", "--connection"),
+        click.option("-T", "--timeout", type=float),
+        click.option("--start-at-task"),
+        click.option("-v", "--verbose", count=True),
+        click.option("--force-handlers", is_flag=True),
+        click.option("--json", "as_json", is_flag=True, help="JSON-lines events on stdout."),
+    ]
+    for option in reversed(options):
+        func = option(func)
+    return func
+
+
+@click.command("run")
+@click.argument("playbook", type=click.Path(dir_okay=False))
+@playbook_options
+def run_command(playbook, inventories, as_json, **kwargs) -> None:
+    """Run PLAYBOOK against the hosts of the inventory."""
+    code = execute_playbook(playbook, inventories, as_json, **kwargs)
+    exit_with(code)
+
+
+def execute_playbook(playbook, inventories, as_json, **kwargs) -> int:
+    from orch.engine.playbook_run import PlaybookRun
+    from orch.events import EventBus
+    from orch.inventory import load_inventory
+    from orch.playbook import load_playbook
+
+    options = run_options(**kwargs)
+    book = load_playbook(playbook, extra_vars=options.extra_vars)
+    inventory = load_inventory(inventory_sources(inventories),
+                               extra_vars_dirs=[os.path.dirname(os.path.abspath(playbook))])
+    bus = EventBus()
+    if as_json:
+        from orch.events.jsonlines import JsonLinesSink
+
+        bus.sinks.append(JsonLinesSink(sys.stdout, kinds={"task_result", "summary"}))
+    else:
+        from orch.events.run_console import RunConsoleSink
+
+        bus.sinks.append(RunConsoleSink(sys.stdout, color=sys.stdout.isatty(), verbosity=options.verbosity,
+                                        show_diff=options.diff))
+    states = PlaybookRun(book, inventory, options, bus).run()
+    return run_exit_code(states)
+
+
+def run_exit_code(states) -> int:
+    """Ansible's codes: 4 some host unreachable, 2 failed (orch: 1), 0 ok."""
+    if any(s.unreachable for s in states.values()):
+        return 4
+    if any(s.stats.get("failed") for s in states.values()):
+        return 1
+    return 0

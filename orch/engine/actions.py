@@ -1,0 +1,225 @@
+"""Steps the controller does itself, or prepares before the agent runs them.
+
+``debug``, ``set_fact``, ``assert``, ``fail``, ``include_vars``, ``pause``,
+``group_by``/``add_host`` need no host. ``copy``/``template`` read and render
+files here and send the bytes; ``fetch`` writes what the agent read;
+``script`` sends a local script. Each returns a result dict like a module's.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import os
+import time
+from typing import TYPE_CHECKING, Any
+
+from orch.errors import HostFailure, OrchError, ParseError, TemplateError
+from orch.yamlsrc import load_file
+
+if TYPE_CHECKING:
+    from orch.engine.worker import StepContext
+
+INLINE_LIMIT = 16 * 1024  # smaller contents go with the first message; larger ones after a checksum check
+
+
+def debug(step: "StepContext", args: dict) -> dict:
+    if "var" in args:
+        name = args["var"]
+        try:
+            value = step.templar.evaluate(str(name), step.vars)
+        except TemplateError:
+            value = "VARIABLE IS NOT DEFINED!"
+        return {"changed": False, str(name): value}
+    return {"changed": False, "msg": args.get("msg", "Hello world!")}
+
+
+def set_fact(step: "StepContext", args: dict) -> dict:
+    facts = {k: v for k, v in args.items() if k not in ("cacheable", "_raw_params")}
+    return {"changed": False, "ansible_facts": facts, "_set_fact": True}
+
+
+def assert_(step: "StepContext", args: dict) -> dict:
+    conditions = args.get("that")
+    if conditions is None:
+        raise OrchError("assert needs 'that'")
+    conditions = conditions if isinstance(conditions, list) else [conditions]
+    for condition in conditions:
+        if not step.templar.is_true(condition, step.vars, location=step.task.location, task=step.task_name):
+            msg = args.get("fail_msg", args.get("msg", "Assertion failed"))
+            return {"changed": False, "failed": True, "assertion": condition, "evaluated_to": False, "msg": msg}
+    return {"changed": False, "msg": args.get("success_msg", "All assertions passed")}
+
+
+def fail(step: "StepContext", args: dict) -> dict:
+    return {"changed": False, "failed": True, "msg": args.get("msg", "Failed as requested from task")}
+
+
+def pause(step: "StepContext", args: dict) -> dict:
+    seconds = float(args.get("seconds", 0) or 0) + 60 * float(args.get("minutes", 0) or 0)
+    if not step.check:
+        time.sleep(seconds)
+    return {"changed": False, "delta": seconds, "echo": True}
+
+
+def include_vars(step: "StepContext", args: dict) -> dict:
+    name = args.get("file") or args.get("_raw_params") or args.get("name")
+    if not name:
+        raise OrchError("include_vars needs a file")
+    path = step.find_file(str(name), "vars")
+    data = load_file(path) or {}
+    if not isinstance(data, dict):
+        raise ParseError("a vars file must hold a mapping", location=getattr(data, "loc", None))
+    key = args.get("name") if args.get("file") or args.get("_raw_params") else None
+    facts = {key: data} if key else dict(data)
+    return {"changed": False, "ansible_facts": facts, "ansible_included_var_files": [path], "_include_vars": True}
+
+
+def _file_bytes(step: "StepContext", args: dict, subdir: str) -> tuple[bytes, str]:
+    src = args.get("src")
+    path = step.find_file(str(src), subdir)
+    try:
+        with open(path, "rb") as handle:
+            return handle.read(), path
+    except OSError as exc:
+        raise HostFailure(f"cannot read {path}: {exc.strerror}") from None
+
+
+def _send_content(step: "StepContext", module: str, args: dict, content: bytes) -> dict:
+    """copy/template to the agent: content inline when small, else checksum first."""
+    checksum = hashlib.sha1(content).hexdigest()
+    wire = {k: v for k, v in args.items() if k not in ("src", "content")}
+    wire["_checksum"] = checksum
+    if len(content) <= INLINE_LIMIT or step.diff:
+        wire["_content_b64"] = base64.b64encode(content).decode()
+        return step.agent_run(module, wire)
+    result = step.agent_run(module, wire)
+    if result.get("needs_content"):
+        wire["_content_b64"] = base64.b64encode(content).decode()
+        result = step.agent_run(module, wire)
+    return result
+
+
+def template(step: "StepContext", args: dict) -> dict:
+    if not args.get("src"):
+        raise OrchError("template needs 'src'")
+    raw, path = _file_bytes(step, args, "templates")
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        raise HostFailure(f"template {path} is not UTF-8 text") from None
+    rendered = step.render_template_file(text, path)
+    return _send_content(step, "template", args, rendered.encode("utf-8"))
+
+
+def copy(step: "StepContext", args: dict) -> dict:
+    if args.get("remote_src") or (args.get("src") is None and "content" not in args):
+        return step.agent_run("copy", args)
+    if "content" in args and args.get("src") is None:
+        content = args["content"]
+        if not isinstance(content, str):
+            import json
+
+            content = json.dumps(content, indent=4)
+        return _send_content(step, "copy", args, str(content).encode("utf-8"))
+    src = str(args["src"])
+    path = step.find_file(src, "files", allow_dir=True)
+    if os.path.isdir(path):
+        return _copy_dir(step, args, path, src.endswith("/"))
+    raw, _ = _file_bytes(step, dict(args, src=path), "files")
+    if args.get("mode") == "preserve":
+        args = dict(args, mode="%04o" % (os.stat(path).st_mode & 0o7777))
+    return _send_content(step, "copy", args, raw)
+
+
+def _copy_dir(step: "StepContext", args: dict, path: str, contents_only: bool) -> dict:
+    """A directory ``src``: its tree goes over in one message (without a trailing '/', the dir itself)."""
+    base = path.rstrip("/")
+    prefix = "" if contents_only else os.path.basename(base)
+    files, dirs = [], [prefix] if prefix else []
+    for root, dirnames, filenames in os.walk(base):
+        rel_root = os.path.relpath(root, base)
+        for name in sorted(dirnames):
+            dirs.append(os.path.normpath(os.path.join(prefix, rel_root, name)))
+        for name in sorted(filenames):
+            with open(os.path.join(root, name), "rb") as handle:
+                content = handle.read()
+            files.append({"path": os.path.normpath(os.path.join(prefix, rel_root, name)),
+                          "_checksum": hashlib.sha1(content).hexdigest(),
+                          "_content_b64": base64.b64encode(content).decode()})
+    wire = {k: v for k, v in args.items() if k not in ("src", "content")}
+    wire.update(_files=files, _dirs=dirs)
+    return step.agent_run("copy", wire)
+
+
+def fetch(step: "StepContext", args: dict) -> dict:
+    src, dest = args.get("src"), args.get("dest")
+    if not src or not dest:
+        raise OrchError("fetch needs 'src' and 'dest'")
+    result = step.agent_run("fetch", {"src": src})
+    if result.get("failed"):
+        return result
+    if result.get("file_missing"):
+        if str(args.get("fail_on_missing", True)).lower() in ("true", "yes", "1"):
+            return {"failed": True, "changed": False, "msg": f"the remote file does not exist: {src}"}
+        return {"changed": False, "msg": "the remote file does not exist, not transferring, ignored", "file": src}
+    flat = str(args.get("flat", False)).lower() in ("true", "yes", "1")
+    if flat:
+        local = str(dest) if not str(dest).endswith("/") else os.path.join(str(dest), os.path.basename(str(src)))
+    else:
+        local = os.path.join(str(dest), step.host_name, str(src).lstrip("/"))
+    local = os.path.join(step.playbook_dir, local) if not os.path.isabs(local) else local
+    content = base64.b64decode(result.get("_content_b64", ""))
+    checksum = hashlib.sha1(content).hexdigest()
+    before = _sha1_of(local)
+    changed = before != checksum
+    if changed and not step.check:
+        os.makedirs(os.path.dirname(local) or ".", exist_ok=True)
+        tmp = f"{local}.orch-tmp-{os.getpid()}"
+        with open(tmp, "wb") as handle:
+            handle.write(content)
+        os.replace(tmp, local)
+    return {"changed": changed, "checksum": checksum, "dest": local, "remote_checksum": result.get("checksum"),
+            "file": src}
+
+
+def _sha1_of(path: str) -> str | None:
+    try:
+        digest = hashlib.sha1()
+        with open(path, "rb") as handle:
+            for block in iter(lambda: handle.read(1 << 20), b""):
+                digest.update(block)
+        return digest.hexdigest()
+    except OSError:
+        return None
+
+
+def script(step: "StepContext", args: dict) -> dict:
+    """Send a local script's text and run it through the host's shell (or ``executable``)."""
+    raw = str(args.get("_raw_params") or args.get("cmd") or "")
+    if not raw:
+        raise OrchError("script needs a script path")
+    import shlex
+
+    words = shlex.split(raw)
+    path = step.find_file(words[0], "files")
+    with open(path, "rb") as handle:
+        body = handle.read()
+    executable = args.get("executable")
+    if not executable:
+        first = body.split(b"\n", 1)[0]
+        executable = first[2:].decode().strip() if first.startswith(b"#!") else "/bin/sh"
+    command = {"_raw_params": " ".join([executable, "-s", "--", *map(shlex.quote, words[1:])])
+               if executable.endswith("sh") else f"{executable} - " + " ".join(map(shlex.quote, words[1:])),
+               "stdin": body.decode("utf-8", "replace"), "stdin_add_newline": False}
+    for key in ("creates", "removes", "chdir"):
+        if args.get(key):
+            command[key] = args[key]
+    return step.agent_run("shell", command)
+
+
+CONTROLLER_ACTIONS = {
+    "debug": debug, "set_fact": set_fact, "assert": assert_, "fail": fail, "pause": pause,
+    "include_vars": include_vars,
+}
+PREPARED_ACTIONS = {"template": template, "copy": copy, "fetch": fetch, "script": script}

@@ -1,0 +1,42 @@
+"""What the engine knows about one host during a run."""
+
+from __future__ import annotations
+
+import threading
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+
+from orch.engine.hostconn import HostConnection
+
+RECAP_KEYS = ("ok", "changed", "unreachable", "failed", "skipped", "rescued", "ignored")
+
+
+@dataclass
+class HostState:
+    name: str
+    inventory_vars: dict[str, Any]
+    group_names: list[str]
+    connection: HostConnection | None = None
+    facts: dict[str, Any] = field(default_factory=dict)
+    fact_vars: dict[str, Any] = field(default_factory=dict)  # ansible_* copies of facts
+    include_vars: dict[str, Any] = field(default_factory=dict)
+    set_facts: dict[str, Any] = field(default_factory=dict)  # set_fact and register
+    stats: Counter = field(default_factory=Counter)
+    failed: bool = False
+    unreachable: bool = False
+    notified: list[str] = field(default_factory=list)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    @property
+    def active(self) -> bool:
+        return not (self.failed or self.unreachable)
+
+    def recap(self) -> dict[str, int]:
+        return {key: self.stats.get(key, 0) for key in RECAP_KEYS}
+
+    def notify(self, names: list[str]) -> None:
+        with self.lock:
+            for name in names:
+                if name not in self.notified:
+                    self.notified.append(name)

@@ -1,0 +1,233 @@
+"""One play on one batch of hosts: workers in threads, handlers, failure policy."""
+
+from __future__ import annotations
+
+import os
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+from typing import TYPE_CHECKING, Any, Callable
+
+from orch.engine.gate import Gate
+from orch.engine.hostconn import HostConnection
+from orch.engine.step import StepContext
+from orch.engine.worker import ABORTED, FAILED, OK, HostWorker, truthy
+from orch.errors import HostFailure, OrchError, UnreachableError
+from orch.modules import registry
+from orch.playbook.model import Block, Play, Task, iter_tasks
+
+if TYPE_CHECKING:
+    from orch.engine.hoststate import HostState
+    from orch.engine.playbook_run import PlaybookRun
+
+
+def _ordinals(play: Play) -> dict[int, int]:
+    """A static position for every task of the play, in walking order."""
+    order: dict[int, int] = {}
+    for items in (play.pre_tasks, play.tasks, play.post_tasks, play.handlers):
+        for task in iter_tasks(items):
+            order.setdefault(id(task), len(order) + 1)
+    return order
+
+
+class PlayRun:
+    def __init__(self, pb: "PlaybookRun", play: Play, batch: list["HostState"], play_hosts: list[str]) -> None:
+        self.pb = pb
+        self.play = play
+        self.batch = batch
+        self.play_hosts = play_hosts
+        self.gate = Gate([s.name for s in batch])
+        self.ordinals = _ordinals(play)
+        self._abort = threading.Event()
+        self._once: dict[int, Any] = {}
+        self._once_lock = threading.Lock()
+        self.failed_hosts = 0
+
+    # -- shared run facilities ------------------------------------------------
+
+    @property
+    def templar(self):
+        return self.pb.templar
+
+    @property
+    def options(self):
+        return self.pb.options
+
+    @property
+    def bus(self):
+        return self.pb.bus
+
+    @property
+    def playbook_dir(self) -> str:
+        return self.play.basedir or self.pb.playbook_dir
+
+    def aborted(self) -> bool:
+        return self._abort.is_set()
+
+    def end_play(self) -> None:
+        self._abort.set()
+
+    def started(self, task: Task) -> bool:
+        return self.pb.started(task)
+
+    def position(self, task: Task) -> tuple:
+        return (self.ordinals.get(id(task), 0),)
+
+    def needs_gate(self, task: Task) -> bool:
+        return self.pb.reads_other_hosts(task)
+
+    def task_vars(self, state: "HostState", task: Task) -> dict:
+        return self.pb.task_vars(state, self, task)
+
+    def host_failed(self, state: "HostState") -> None:
+        with self._once_lock:
+            self.failed_hosts += 1
+            failed = self.failed_hosts
+        self.gate.leave(state.name)
+        if truthy(self.play.any_errors_fatal):
+            self._abort.set()
+        limit = self.play.max_fail_percentage
+        if limit is not None and failed * 100.0 / len(self.batch) > float(limit):
+            self._abort.set()
+
+    def once(self, task: Task, execute: Callable[[], dict]) -> dict:
+        """run_once: the first host to get here runs it; the others get its result."""
+        with self._once_lock:
+            slot = self._once.get(id(task))
+            first = slot is None
+            if first:
+                slot = self._once[id(task)] = {"done": threading.Event(), "result": None}
+        if first:
+            try:
+                slot["result"] = execute()
+            except Exception as exc:  # noqa: BLE001 - handed to the other hosts, then re-raised
+                slot["result"] = {"failed": True, "changed": False, "msg": str(exc), "_ran_on": None}
+                raise
+            finally:
+                slot["done"].set()
+            return slot["result"]
+        slot["done"].wait()
+        return dict(slot["result"])
+
+    # -- connections ----------------------------------------------------------
+
+    def connect(self, state: "HostState") -> HostConnection:
+        if state.connection is None:
+            state.connection = HostConnection(state.name, state.inventory_vars, self.pb.connection_overrides(self.play))
+        return state.connection
+
+    def delegate_connection(self, name: str) -> HostConnection:
+        return self.pb.delegate_connection(name, self.play)
+
+    def delegate_state(self, name: str | None) -> "HostState":
+        return self.pb.state_of(name) if name else None
+
+    def store_facts(self, state: "HostState", facts: dict) -> None:
+        self.pb.store_facts(state, facts)
+
+    def step_context(self, worker: HostWorker, task: Task, variables: dict, name: str) -> StepContext:
+        play, opts, templar = self.play, self.options, self.templar
+
+        def pick(task_value: Any, play_value: Any, cli_value: Any = None) -> Any:
+            for value in (task_value, play_value, cli_value):
+                if value is not None:
+                    return templar.template(value, variables) if isinstance(value, str) else value
+            return None
+
+        become = pick(task.become, play.become, opts.become)
+        become = truthy(become) if become is not None else None  # None: the host's ansible_become
+        check = pick(task.check_mode, play.check_mode)
+        diff = pick(task.diff, play.diff)
+        environment: dict = {}
+        for env in [*play.environment, *task.environment]:
+            rendered = templar.template(env, variables, location=task.location, task=name)
+            if isinstance(rendered, dict):
+                environment.update({str(k): str(v) for k, v in rendered.items()})
+        delegate = templar.template(task.delegate_to, variables) if task.delegate_to else None
+        if delegate in (worker.state.name,):
+            delegate = None
+        return StepContext(worker, task, name, variables,
+                           check=truthy(check) if check is not None else opts.check,
+                           diff=truthy(diff) if diff is not None else opts.diff,
+                           become=become,
+                           become_user=pick(task.become_user, play.become_user, opts.become_user),
+                           become_method=pick(task.become_method, play.become_method, opts.become_method),
+                           environment=environment, delegate_to=delegate)
+
+    def validate(self, task: Task, args: dict, name: str) -> dict:
+        try:
+            return registry.validate_args(task.module, args, task.location)
+        except OrchError as exc:
+            raise HostFailure(exc.message, location=task.location, task=name) from None
+
+    def raw(self, step: StepContext, args: dict) -> dict:
+        from orch.engine.adhoc import run_raw
+
+        if step.check:
+            return {"changed": True, "unknown": True, "msg": "would run (raw, effect unknown in check mode)"}
+        connection = self.connect(step.worker.state) if step.delegate_to is None else self.delegate_connection(step.delegate_to)
+        return run_raw(connection, str(args.get("_raw_params", "")))
+
+    def included_items(self, task: Task, variables: dict, name: str) -> list:
+        return self.pb.included_items(task, variables, name)
+
+    # -- handlers -------------------------------------------------------------
+
+    def handler_matches(self, handler: Task, notified: list[str]) -> bool:
+        names = {str(handler.name)} if handler.name else set()
+        if handler.role is not None and handler.name:
+            names.add(f"{handler.role.name} : {handler.name}")
+        names.update(handler.listen or [])
+        return bool(names.intersection(notified))
+
+    def flush_handlers(self, worker: HostWorker) -> str:
+        state = worker.state
+        ran: set[int] = set()
+        while state.notified:
+            pending = [h for h in iter_tasks(self.play.handlers)
+                       if id(h) not in ran and self.handler_matches(h, state.notified)]
+            with state.lock:
+                state.notified.clear()
+            if not pending:
+                break
+            for handler in pending:
+                ran.add(id(handler))
+                outcome = worker.run_task(handler, handler=True)
+                if outcome != OK:
+                    return outcome
+        return OK
+
+    # -- running the batch ----------------------------------------------------
+
+    def run(self) -> None:
+        self.bus.emit("batch_started", hosts=[s.name for s in self.batch])
+        with ThreadPoolExecutor(max_workers=max(1, min(self.options.forks, len(self.batch)))) as pool:
+            list(pool.map(self._run_host, self.batch))
+
+    def _run_host(self, state: "HostState") -> None:
+        worker = HostWorker(self, state)
+        try:
+            if self._gather(worker) != OK:
+                return
+            for section in (self.play.pre_tasks, self.play.tasks, self.play.post_tasks):
+                outcome = worker.run_items(section)
+                if outcome == OK:
+                    outcome = self.flush_handlers(worker)
+                if outcome != OK:
+                    if outcome == FAILED and (truthy(self.play.force_handlers) or self.options.force_handlers):
+                        state.failed = False
+                        self.flush_handlers(worker)
+                        state.failed = True
+                    return
+        finally:
+            self.gate.leave(state.name)
+            self.bus.emit("host_done", host=state.name)
+
+    def _gather(self, worker: HostWorker) -> str:
+        gather = self.play.gather_facts
+        if isinstance(gather, str):
+            gather = truthy(self.templar.template(gather, self.pb.extra_vars))
+        if gather is False or not self.pb.should_gather(self.play):
+            return OK
+        task = self.pb.gather_task(self.play)
+        return worker.run_task(task)

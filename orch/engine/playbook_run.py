@@ -1,0 +1,293 @@
+"""A whole playbook run: plays in order, host batches, variables, the recap."""
+
+from __future__ import annotations
+
+import os
+import re
+import threading
+from pathlib import Path
+from typing import Any
+
+from orch.engine.facts import prefixed
+from orch.engine.hostconn import HostConnection
+from orch.engine.hoststate import HostState
+from orch.engine.options import RunOptions
+from orch.engine.play import PlayRun
+from orch.engine.serial import batches
+from orch.engine.variables import HostVars, merge_layers
+from orch.errors import OrchError, ParseError, UsageError
+from orch.events import EventBus
+from orch.inventory import Inventory
+from orch.playbook.model import Play, Playbook, Role, Task
+from orch.templating import Templar
+from orch.yamlsrc import load_file
+
+_CROSS_HOST = re.compile(r"\bhostvars\b|\bansible_play_hosts\b|\bplay_hosts\b")
+
+
+def _role_layers(roles: list[Role]) -> tuple[dict, dict]:
+    defaults: dict = {}
+    role_vars: dict = {}
+
+    def walk(role: Role) -> None:
+        for dep in role.dependencies:
+            walk(dep)
+        defaults.update(role.defaults)
+        role_vars.update(role.vars)
+
+    for role in roles:
+        walk(role)
+    return defaults, role_vars
+
+
+class _HostVarsLookup:
+    def __init__(self, pb: "PlaybookRun", play_run: PlayRun) -> None:
+        self.pb = pb
+        self.play_run = play_run
+
+    def __call__(self, name: str) -> dict | None:
+        state = self.pb.states.get(name)
+        if state is None:
+            host = self.pb.inventory.hosts.get(name)
+            if host is None:
+                return None
+            state = self.pb.state_for(host)
+        return self.pb.host_level_vars(state, self.play_run)
+
+    def names(self) -> list[str]:
+        return list(self.pb.inventory.hosts)
+
+
+class PlaybookRun:
+    def __init__(self, playbook: Playbook, inventory: Inventory, options: RunOptions, bus: EventBus,
+                 templar: Templar | None = None) -> None:
+        self.playbook = playbook
+        self.inventory = inventory
+        self.options = options
+        self.bus = bus
+        self.templar = templar or Templar()
+        self.playbook_dir = os.path.dirname(os.path.abspath(playbook.path))
+        self.extra_vars = dict(options.extra_vars)
+        self.states: dict[str, HostState] = {}
+        self._states_lock = threading.Lock()
+        self._delegates: dict[str, HostConnection] = {}
+        self._delegates_lock = threading.Lock()
+        self._started = options.start_at_task is None
+        self._vars_files_cache: dict[str, dict] = {}
+        self._play_layers: dict[int, tuple] = {}
+        self._cross_host: dict[int, bool] = {}
+        self._includes: dict[tuple, list] = {}
+        self._includes_lock = threading.Lock()
+
+    # -- hosts -----------------------------------------------------------------
+
+    def state_for(self, host) -> HostState:
+        with self._states_lock:
+            state = self.states.get(host.name)
+            if state is None:
+                state = self.states[host.name] = HostState(host.name, dict(host.vars), list(host.group_names))
+            return state
+
+    def state_of(self, name: str) -> HostState:
+        host = self.inventory.hosts.get(name)
+        if host is None:
+            raise OrchError(f"no host {name!r} in the inventory")
+        return self.state_for(host)
+
+    def connection_overrides(self, play: Play) -> dict:
+        overrides = self.options.connection_overrides()
+        if play.remote_user and not overrides.get("ansible_user"):
+            overrides["ansible_user"] = self.templar.template(play.remote_user, self.extra_vars)
+        if getattr(play, "connection", None) and not overrides.get("ansible_connection"):
+            overrides["ansible_connection"] = play.connection
+        if play.port and not overrides.get("ansible_port"):
+            overrides["ansible_port"] = play.port
+        return overrides
+
+    def delegate_connection(self, name: str, play: Play) -> HostConnection:
+        with self._delegates_lock:
+            conn = self._delegates.get(name)
+            if conn is None:
+                host = self.inventory.hosts.get(name)
+                if host is not None:
+                    hostvars = dict(host.vars)
+                elif name in ("localhost", "127.0.0.1", "::1"):
+                    hostvars = {"ansible_connection": "local"}
+                else:
+                    hostvars = {}
+                overrides = {} if hostvars.get("ansible_connection") == "local" else self.connection_overrides(play)
+                conn = self._delegates[name] = HostConnection(name, hostvars, overrides)
+            return conn
+
+    # -- variables -------------------------------------------------------------
+
+    def _layers(self, play_run: PlayRun) -> tuple:
+        key = id(play_run.play)
+        layers = self._play_layers.get(key)
+        if layers is None:
+            defaults, role_vars = _role_layers(play_run.play.roles)
+            layers = self._play_layers[key] = (defaults, role_vars)
+        return layers
+
+    def _vars_files(self, state: HostState, play: Play, base: dict) -> dict:
+        merged: dict = {}
+        for entry in play.vars_files:
+            candidates = entry if isinstance(entry, list) else [entry]
+            for candidate in candidates:
+                name = self.templar.template(candidate, base)
+                path = name if os.path.isabs(name) else os.path.join(play.basedir or self.playbook_dir, name)
+                if not os.path.exists(path):
+                    if len(candidates) > 1:
+                        continue
+                    raise ParseError(f"vars file {name!r} not found", location=getattr(candidate, "loc", None))
+                data = self._vars_files_cache.get(path)
+                if data is None:
+                    data = load_file(path) or {}
+                    if not isinstance(data, dict):
+                        raise ParseError("a vars file must hold a mapping", location=getattr(data, "loc", None))
+                    self._vars_files_cache[path] = data
+                merged.update(data)
+                break
+        return merged
+
+    def magic_vars(self, state: HostState, play_run: PlayRun) -> dict:
+        groups = {name: [h.name for h in self.inventory.select(name)] for name in self.inventory.groups}
+        return {
+            "inventory_hostname": state.name,
+            "inventory_hostname_short": state.name.split(".")[0],
+            "group_names": state.group_names,
+            "groups": groups,
+            "hostvars": HostVars(_HostVarsLookup(self, play_run)),
+            "ansible_play_hosts": [s.name for s in play_run.batch if s.active],
+            "ansible_play_batch": [s.name for s in play_run.batch if s.active],
+            "ansible_play_hosts_all": list(play_run.play_hosts),
+            "play_hosts": [s.name for s in play_run.batch if s.active],
+            "ansible_play_name": play_run.play.name or "",
+            "playbook_dir": self.playbook_dir,
+            "ansible_check_mode": self.options.check,
+            "ansible_diff_mode": self.options.diff,
+            "ansible_run_tags": self.options.tags or ["all"],
+            "ansible_skip_tags": self.options.skip_tags,
+            "ansible_forks": self.options.forks,
+            "ansible_verbosity": self.options.verbosity,
+            "ansible_version": {"full": "2.19.0", "major": 2, "minor": 19, "revision": 0, "string": "2.19.0 (orch)"},
+            "ansible_facts": state.facts,
+        }
+
+    def host_level_vars(self, state: HostState, play_run: PlayRun) -> dict:
+        defaults, role_vars = self._layers(play_run)
+        play = play_run.play
+        base = merge_layers(defaults, state.inventory_vars, state.fact_vars, play.vars, self.extra_vars)
+        files = self._vars_files(state, play, base) if play.vars_files else {}
+        return merge_layers(defaults, state.inventory_vars, state.fact_vars, play.vars, files, role_vars,
+                            state.include_vars, state.set_facts, self.extra_vars, self.magic_vars(state, play_run))
+
+    def task_vars(self, state: HostState, play_run: PlayRun, task: Task) -> dict:
+        defaults, role_vars = self._layers(play_run)
+        play = play_run.play
+        role = task.role
+        role_defaults = role.defaults if role is not None else None
+        own_role_vars = role.vars if role is not None else None
+        role_params = role.params if role is not None else None
+        base = merge_layers(defaults, state.inventory_vars, state.fact_vars, play.vars, self.extra_vars)
+        files = self._vars_files(state, play, base) if play.vars_files else {}
+        variables = merge_layers(defaults, role_defaults, state.inventory_vars, state.fact_vars, play.vars, files,
+                                 role_vars, own_role_vars, task.vars, state.include_vars, state.set_facts,
+                                 role_params, self.extra_vars, self.magic_vars(state, play_run))
+        if role is not None:
+            variables["role_path"] = role.path
+            variables["role_name"] = role.name
+        return variables
+
+    def store_facts(self, state: HostState, facts: dict) -> None:
+        with state.lock:
+            state.facts.update(facts)
+            state.fact_vars.update(prefixed(facts))
+
+    # -- tasks -------------------------------------------------------------------
+
+    def started(self, task: Task) -> bool:
+        if not self._started and task.name and str(task.name) == self.options.start_at_task:
+            self._started = True
+        return self._started
+
+    def reads_other_hosts(self, task: Task) -> bool:
+        key = id(task)
+        found = self._cross_host.get(key)
+        if found is None:
+            text = repr((task.args, task.when, task.loop.value if task.loop else None, task.vars))
+            found = self._cross_host[key] = bool(_CROSS_HOST.search(text))
+        return found
+
+    def should_gather(self, play: Play) -> bool:
+        return True
+
+    def gather_task(self, play: Play) -> Task:
+        task = Task(module="setup", args={}, location=play.location, name="Gathering Facts", action="setup")
+        return task
+
+    def included_items(self, task: Task, variables: dict, name: str) -> list:
+        if task.included is not None:
+            return task.included
+        from orch.playbook import includes
+        from orch.playbook.scope import Scope
+
+        args = self.templar.template(task.args, variables, location=task.location, task=name)
+        key = (id(task), repr(sorted(args.items(), key=str)))
+        with self._includes_lock:
+            cached = self._includes.get(key)
+            if cached is not None:
+                return cached
+        copy = Task(**{**task.__dict__, "args": args, "included": None})
+        scope = Scope(file=task.location.file, playbook_dir=self.playbook_dir, play_vars=dict(variables),
+                      role=task.role, tags=list(task.tags), stack=(task.location.file,))
+        if task.module in ("include_tasks", "import_tasks"):
+            includes.include_tasks(copy, {}, scope)
+        else:
+            includes.include_role(copy, {}, scope)
+        items = copy.included or []
+        with self._includes_lock:
+            self._includes[key] = items
+        return items
+
+    # -- the run -----------------------------------------------------------------
+
+    def run(self) -> dict[str, HostState]:
+        self.bus.emit("run_started", command="run", playbook=self.playbook.path, check=self.options.check)
+        try:
+            for play in self.playbook.plays:
+                if not self._run_play(play):
+                    break
+        finally:
+            self.close()
+        self.bus.emit("summary", hosts={name: state.recap() for name, state in self.states.items()})
+        return self.states
+
+    def _run_play(self, play: Play) -> bool:
+        pattern = self.templar.template(play.hosts, self.extra_vars)
+        if isinstance(pattern, list):
+            pattern = ",".join(str(p) for p in pattern)
+        hosts = self.inventory.select(str(pattern), limit=self.options.limit)
+        self.bus.emit("play_started", play=play.name or str(pattern), hosts=[h.name for h in hosts])
+        if not hosts:
+            self.bus.emit("warning", message=f"no hosts matched pattern {pattern!r}; skipping play")
+            return True
+        states = [self.state_for(h) for h in hosts]
+        live = [s for s in states if not s.unreachable]
+        names = [s.name for s in live]
+        for batch in batches(live, play.serial, self.templar, self.extra_vars):
+            play_run = PlayRun(self, play, [s for s in batch if not s.failed], names)
+            play_run.run()
+            if play_run.aborted() and not self._ended_normally(play_run):
+                return False
+        return True
+
+    def _ended_normally(self, play_run: PlayRun) -> bool:
+        return play_run.failed_hosts == 0
+
+    def close(self) -> None:
+        for state in self.states.values():
+            if state.connection is not None:
+                state.connection.close()
+        for conn in self._delegates.values():
+            conn.close()

@@ -1,0 +1,48 @@
+"""Task results: status, masking, loop aggregation."""
+
+from __future__ import annotations
+
+from typing import Any
+
+CENSORED = "the output has been hidden due to the fact that 'no_log: true' was specified for this result"
+
+
+def status_of(result: dict[str, Any]) -> str:
+    if result.get("unreachable"):
+        return "unreachable"
+    if result.get("failed"):
+        return "failed"
+    if result.get("skipped"):
+        return "skipped"
+    return "changed" if result.get("changed") else "ok"
+
+
+def censor(result: dict[str, Any]) -> dict[str, Any]:
+    kept = {k: result[k] for k in ("changed", "failed", "skipped", "unreachable", "unknown") if k in result}
+    kept["censored"] = CENSORED
+    return kept
+
+
+def aggregate(results: list[dict[str, Any]]) -> dict[str, Any]:
+    """A looped task's result: Ansible's ``results`` list with rolled-up flags."""
+    out: dict[str, Any] = {"results": results, "changed": any(r.get("changed") for r in results),
+                           "msg": "All items completed"}
+    if any(r.get("failed") for r in results):
+        out["failed"] = True
+        out["msg"] = "One or more items failed"
+    if results and all(r.get("skipped") for r in results):
+        out["skipped"] = True
+        out["msg"] = "All items skipped"
+    if any(r.get("unknown") for r in results):
+        out["unknown"] = True
+    if any(r.get("unreachable") for r in results):
+        out["unreachable"] = True
+    if not results:
+        out["skipped"] = True
+        out["skipped_reason"] = "No items in the list"
+    return out
+
+
+def public(result: dict[str, Any]) -> dict[str, Any]:
+    """The result without orch's internal transfer keys."""
+    return {k: v for k, v in result.items() if not k.startswith("_")}

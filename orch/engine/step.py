@@ -1,0 +1,75 @@
+"""One task on one host, after templating: what modules and actions work with."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from orch.errors import HostFailure
+
+if TYPE_CHECKING:
+    from orch.engine.worker import HostWorker
+    from orch.playbook.model import Task
+
+
+@dataclass
+class StepContext:
+    worker: "HostWorker"
+    task: "Task"
+    task_name: str
+    vars: dict[str, Any]
+    check: bool
+    diff: bool
+    become: bool | None
+    become_user: str | None
+    become_method: str | None
+    environment: dict[str, Any] = field(default_factory=dict)
+    delegate_to: str | None = None
+
+    @property
+    def templar(self):
+        return self.worker.run.templar
+
+    @property
+    def host_name(self) -> str:
+        return self.worker.state.name
+
+    @property
+    def playbook_dir(self) -> str:
+        return self.worker.run.playbook_dir
+
+    def search_dirs(self, subdir: str) -> list[str]:
+        """Where relative ``src`` files are looked for, as Ansible does."""
+        dirs = []
+        role = self.task.role
+        if role is not None:
+            dirs += [os.path.join(role.path, subdir), role.path]
+        task_dir = os.path.dirname(self.task.location.file)
+        dirs += [os.path.join(task_dir, subdir), task_dir,
+                 os.path.join(self.playbook_dir, subdir), self.playbook_dir]
+        return list(dict.fromkeys(dirs))
+
+    def find_file(self, name: str, subdir: str, allow_dir: bool = False) -> str:
+        name = os.path.expanduser(name)
+        if os.path.isabs(name):
+            candidates = [name]
+        else:
+            candidates = [os.path.join(d, name) for d in self.search_dirs(subdir)]
+        for candidate in candidates:
+            if os.path.isfile(candidate) or (allow_dir and os.path.isdir(candidate)):
+                return candidate
+        looked = ", ".join(candidates[:4])
+        raise HostFailure(f"could not find {name!r} (looked in {looked})", location=self.task.location,
+                          task=self.task_name)
+
+    def render_template_file(self, text: str, path: str) -> str:
+        variables = dict(self.vars)
+        variables.update(template_path=path, template_host=os.uname().nodename,
+                         template_fullpath=os.path.abspath(path), template_destpath=None,
+                         ansible_managed=self.vars.get("ansible_managed", "Ansible managed"))
+        return self.templar.render_text(text, variables, source=path)
+
+    def agent_run(self, module: str, args: dict) -> dict:
+        session = self.worker.session_for(self)
+        return session.run(module, args, check=self.check, diff=self.diff, environment=self.environment)

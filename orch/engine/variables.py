@@ -1,0 +1,43 @@
+"""Variables of a host at a task, in Ansible's precedence order (lowest first).
+
+1. role defaults               6. block and task vars (and role params)
+2. inventory vars (incl. group_vars/host_vars next to inventory and playbook)
+3. facts (``ansible_facts`` and ``ansible_*``)
+4. play vars, then vars_files  7. include_vars
+5. role vars                   8. set_fact and registered results
+                               9. extra vars (``-e``), which always win
+Magic variables (``inventory_hostname``, ``hostvars``, ``groups``, ...) are
+set last and cannot be overridden, as in Ansible.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+
+class HostVars(Mapping):
+    """``hostvars``: every host's variables, computed when asked for."""
+
+    def __init__(self, lookup) -> None:
+        self._lookup = lookup  # name -> dict or None
+
+    def __getitem__(self, name: str) -> Any:
+        found = self._lookup(name)
+        if found is None:
+            raise KeyError(name)
+        return found
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._lookup.names())
+
+    def __len__(self) -> int:
+        return len(self._lookup.names())
+
+
+def merge_layers(*layers: Mapping[str, Any] | None) -> dict[str, Any]:
+    merged: dict[str, Any] = {}
+    for layer in layers:
+        if layer:
+            merged.update(layer)
+    return merged

@@ -1,0 +1,311 @@
+"""One host's way through a play: blocks, tasks, loops, conditions, results.
+
+A worker runs in its own thread and walks its host's task list without
+waiting for other hosts, except at a gate (see gate.py) and for ``run_once``.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import TYPE_CHECKING, Any
+
+from orch.engine import actions
+from orch.engine.loops import loop_items
+from orch.engine.results import aggregate, censor, public, status_of
+from orch.engine.step import StepContext
+from orch.errors import HostFailure, OrchError, TemplateError, UnreachableError
+from orch.playbook.model import Block, Task
+from orch.playbook.tags import task_selected
+
+if TYPE_CHECKING:
+    from orch.engine.hoststate import HostState
+    from orch.engine.play import PlayRun
+
+OK, FAILED, UNREACHABLE, ABORTED = "ok", "failed", "unreachable", "aborted"
+_TRUE = {"true", "yes", "on", "1", "y"}
+
+
+def truthy(value: Any) -> bool:
+    if isinstance(value, str):
+        return value.strip().lower() in _TRUE
+    return bool(value)
+
+
+class HostWorker:
+    def __init__(self, run: "PlayRun", state: "HostState") -> None:
+        self.run = run
+        self.state = state
+
+    # -- walking items ---------------------------------------------------
+
+    def run_items(self, items: list) -> str:
+        for item in items:
+            outcome = self.run_block(item) if isinstance(item, Block) else self.run_task(item)
+            if outcome != OK:
+                return outcome
+        return OK
+
+    def run_block(self, block: Block) -> str:
+        outcome = self.run_items(block.block)
+        if outcome == FAILED and block.rescue:
+            self.state.failed = False
+            self.state.stats["rescued"] += 1
+            outcome = self.run_items(block.rescue)
+        if block.always and outcome != ABORTED:
+            failed_before = self.state.failed
+            self.state.failed = False if outcome != UNREACHABLE else self.state.failed
+            always = self.run_items(block.always)
+            self.state.failed = failed_before or always == FAILED
+            if always != OK:
+                outcome = always
+        return outcome
+
+    # -- one task --------------------------------------------------------
+
+    def run_task(self, task: Task, handler: bool = False) -> str:
+        run = self.run
+        if run.aborted():
+            return ABORTED
+        if not handler and not task_selected(task.tags, run.options.tags, run.options.skip_tags):
+            return OK
+        if not handler and not run.started(task):
+            return OK
+        position = run.position(task)
+        if run.needs_gate(task):
+            run.gate.wait_for_others(self.state.name, position)
+        else:
+            run.gate.at(self.state.name, position)
+        variables = run.task_vars(self.state, task)
+        name = self._name(task, variables)
+        started = time.time()
+        try:
+            if task.module in ("include_tasks", "include_role", "import_tasks", "import_role"):
+                return self._include(task, variables, name)
+            if task.module == "meta":
+                return self._meta(task, variables, name)
+            if task.run_once and not handler:
+                result = run.once(task, lambda: self._execute(task, variables, name))
+                if result.get("_ran_on") != self.state.name:
+                    self._register(task, result)
+                    return OK if not result.get("failed") else self._failure(task, result)
+            else:
+                result = self._execute(task, variables, name)
+        except UnreachableError as exc:
+            result = {"unreachable": True, "failed": True, "changed": False, "msg": exc.message}
+        except TemplateError as exc:
+            result = {"failed": True, "changed": False, "msg": str(exc)}
+        except OrchError as exc:
+            result = {"failed": True, "changed": False, "msg": exc.message}
+        return self._finish(task, name, result, started, handler)
+
+    def _name(self, task: Task, variables: dict) -> str:
+        raw = task.display_name
+        try:
+            return str(self.run.templar.template(raw, variables))
+        except TemplateError:
+            return raw
+
+    def _finish(self, task: Task, name: str, result: dict, started: float, handler: bool) -> str:
+        state = self.state
+        result = dict(result)
+        result.pop("_ran_on", None)
+        self._register(task, result)
+        self._apply_facts(task, result)
+        status = status_of(result)
+        ignored = status == "failed" and truthy(self._keyword(task.ignore_errors, task))
+        if status == "unreachable" and truthy(self._keyword(task.ignore_unreachable, task)):
+            status, ignored = "failed", True
+        if status in ("ok", "changed"):
+            state.stats["ok"] += 1
+            if status == "changed":
+                state.stats["changed"] += 1
+                if task.notify:
+                    state.notify(task.notify)
+        elif status == "skipped":
+            state.stats["skipped"] += 1
+        elif ignored:
+            state.stats["ignored"] += 1
+        elif status == "unreachable":
+            state.stats["unreachable"] += 1
+        else:
+            state.stats["failed"] += 1
+        shown = censor(result) if truthy(self._keyword(task.no_log, task)) else public(result)
+        self.run.bus.emit("task_result", host=state.name, task=name, status=status,
+                          changed=bool(result.get("changed")), duration=round(time.time() - started, 4),
+                          ignored=ignored, handler=handler, action=task.module, result=shown,
+                          location=str(task.location))
+        if status == "unreachable" and not ignored:
+            state.unreachable = True
+            self.run.host_failed(state)
+            return UNREACHABLE
+        if status == "failed" and not ignored:
+            return self._failure(task, result)
+        return OK
+
+    def _failure(self, task: Task, result: dict) -> str:
+        self.state.failed = True
+        self.run.host_failed(self.state)
+        return FAILED
+
+    def _keyword(self, value: Any, task: Task) -> Any:
+        if isinstance(value, str) and "{{" in value:
+            return self.run.templar.template(value, self.run.task_vars(self.state, task))
+        return value
+
+    def _register(self, task: Task, result: dict) -> None:
+        if task.register:
+            with self.state.lock:
+                self.state.set_facts[task.register] = public(result)
+
+    def _apply_facts(self, task: Task, result: dict) -> None:
+        for one in result.get("results", [result]):
+            facts = one.get("ansible_facts")
+            if not facts or one.get("failed"):
+                continue
+            target = self.state if not task.delegate_facts else self.run.delegate_state(one.get("_delegate"))
+            if one.get("_include_vars"):
+                target.include_vars.update(facts)
+            elif one.get("_set_fact"):
+                target.set_facts.update(facts)
+            else:
+                self.run.store_facts(target, facts)
+
+    # -- executing a task (loops, conditions, retries) ------------------------
+
+    def _execute(self, task: Task, variables: dict, name: str) -> dict:
+        templar = self.run.templar
+        if task.loop is None:
+            if not templar.is_true(task.when, variables, location=task.location, task=name):
+                return {"changed": False, "skipped": True, "skip_reason": "Conditional result was False",
+                        "_ran_on": self.state.name}
+            result = self._attempts(task, variables, name)
+            result["_ran_on"] = self.state.name
+            return result
+        raw = templar.template(task.loop.value, variables, location=task.location, task=name)
+        search = StepContext(self, task, name, variables, False, False, False, None, None).search_dirs("files")
+        items = loop_items(task.loop.kind, raw, search)
+        control = task.loop_control or {}
+        loop_var = control.get("loop_var", "item")
+        index_var = control.get("index_var")
+        results = []
+        for index, item in enumerate(items):
+            item_vars = dict(variables)
+            item_vars[loop_var] = item
+            item_vars["ansible_loop_var"] = loop_var
+            if index_var:
+                item_vars[index_var] = index
+            if control.get("extended"):
+                item_vars["ansible_loop"] = {"index": index + 1, "index0": index, "first": index == 0,
+                                             "last": index == len(items) - 1, "length": len(items),
+                                             "revindex": len(items) - index, "revindex0": len(items) - index - 1}
+            if not templar.is_true(task.when, item_vars, location=task.location, task=name):
+                one = {"changed": False, "skipped": True, "skip_reason": "Conditional result was False"}
+            else:
+                one = self._attempts(task, item_vars, name)
+            one[loop_var] = item
+            one["ansible_loop_var"] = loop_var
+            if "label" in control:
+                one["_ansible_item_label"] = templar.template(control["label"], item_vars)
+            results.append(one)
+            if control.get("pause") and index < len(items) - 1:
+                time.sleep(float(control["pause"]))
+        result = aggregate(results)
+        result["_ran_on"] = self.state.name
+        return result
+
+    def _attempts(self, task: Task, variables: dict, name: str) -> dict:
+        templar = self.run.templar
+        if not task.until:
+            return self._judge(task, self._module(task, variables, name), variables, name)
+        retries = templar.template(task.retries, variables) if task.retries is not None else 3
+        delay = templar.template(task.delay, variables) if task.delay is not None else 5
+        attempts = max(int(retries), 0) + 1
+        result: dict = {}
+        for attempt in range(1, attempts + 1):
+            result = self._judge(task, self._module(task, variables, name), variables, name)
+            result["attempts"] = attempt
+            check_vars = dict(variables, **({task.register: public(result)} if task.register else {}))
+            if not result.get("unreachable") and templar.is_true(task.until, check_vars, location=task.location,
+                                                                 task=name):
+                result.pop("failed", None) if not result.get("failed") else None
+                return result
+            if attempt < attempts:
+                time.sleep(float(delay))
+        result["failed"] = True
+        result.setdefault("msg", "Retries exhausted")
+        return result
+
+    def _judge(self, task: Task, result: dict, variables: dict, name: str) -> dict:
+        """``changed_when`` / ``failed_when``, seeing the result under the register name."""
+        if result.get("unreachable") or (task.changed_when is None and task.failed_when is None):
+            return result
+        check_vars = dict(variables, **({task.register: public(result)} if task.register else {}))
+        check_vars.update({k: v for k, v in public(result).items() if k not in check_vars})
+        templar = self.run.templar
+        if task.changed_when is not None:
+            result["changed"] = templar.is_true(task.changed_when, check_vars, location=task.location, task=name)
+        if task.failed_when is not None:
+            failed = templar.is_true(task.failed_when, check_vars, location=task.location, task=name)
+            result["failed_when_result"] = failed
+            result["failed"] = failed
+            if failed:
+                result.setdefault("msg", "failed_when condition was true")
+        return result
+
+    def _module(self, task: Task, variables: dict, name: str) -> dict:
+        step = self.run.step_context(self, task, variables, name)
+        args = self.run.templar.template(task.args, variables, location=task.location, task=name)
+        args = self.run.validate(task, args, name)
+        if task.module in actions.CONTROLLER_ACTIONS:
+            return actions.CONTROLLER_ACTIONS[task.module](step, args)
+        if task.module in actions.PREPARED_ACTIONS:
+            return actions.PREPARED_ACTIONS[task.module](step, args)
+        if task.module == "raw":
+            return self.run.raw(step, args)
+        if task.module in ("setup", "gather_facts"):
+            return step.agent_run("setup", args)
+        return step.agent_run(task.module, args)
+
+    # -- includes and meta ------------------------------------------------
+
+    def _include(self, task: Task, variables: dict, name: str) -> str:
+        templar = self.run.templar
+        if not templar.is_true(task.when, variables, location=task.location, task=name):
+            self.run.bus.emit("task_result", host=self.state.name, task=name, status="skipped", changed=False,
+                              duration=0, ignored=False, handler=False, action=task.module,
+                              result={"skipped": True}, location=str(task.location))
+            self.state.stats["skipped"] += 1
+            return OK
+        items = self.run.included_items(task, variables, name)
+        return self.run_items(items)
+
+    def _meta(self, task: Task, variables: dict, name: str) -> str:
+        action = str(task.args.get("_raw_params", "")).strip()
+        if not self.run.templar.is_true(task.when, variables, location=task.location, task=name):
+            return OK
+        if action == "flush_handlers":
+            return self.run.flush_handlers(self)
+        if action in ("end_host",):
+            return ABORTED
+        if action in ("end_play",):
+            self.run.end_play()
+            return ABORTED
+        if action in ("noop", "refresh_inventory", "clear_host_errors", "reset_connection"):
+            if action == "reset_connection" and self.state.connection is not None:
+                self.state.connection.close()
+            return OK
+        if action == "clear_facts":
+            self.state.facts.clear()
+            self.state.fact_vars.clear()
+            return OK
+        raise HostFailure(f"meta: {action!r} is not supported by orch", location=task.location, task=name)
+
+    # -- connections ------------------------------------------------------
+
+    def session_for(self, step: StepContext):
+        connection = self.state.connection if step.delegate_to is None else self.run.delegate_connection(step.delegate_to)
+        if connection is None:
+            connection = self.run.connect(self.state)
+        return connection.session(become=step.become, become_user=step.become_user,
+                                  become_method=step.become_method,
+                                  become_password=self.run.options.become_password)
