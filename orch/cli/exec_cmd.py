@@ -31,9 +31,13 @@ def exec_command(pattern, inventories, module, module_args, limit, forks, become
     from orch.engine.adhoc import HostTarget, exit_code, run_adhoc
     from orch.events import EventBus
     from orch.inventory import load_inventory
+    from orch.modules import registry
     from orch.modules.args import parse_module_args
 
+    module = registry.get_info(module).name  # unknown module: exit 2 with a suggestion, before connecting
     args = parse_module_args(module, module_args)
+    if registry.MODULES[module].spec is not None and module not in registry.CONTROLLER_MODULES:
+        args = registry.validate_args(module, args)
     inventory = load_inventory(inventory_sources(inventories))
     hosts = inventory.select(pattern, limit=limit)
     if not hosts:
