@@ -93,7 +93,7 @@ def group_name(gid: int) -> str:
 
 def atomic_write(path: str, data=None, source: str = None, mode: int = None, uid: int = -1, gid: int = -1,
                  validate=None, mtime=None) -> None:
-    """Replace ``path`` with ``data`` (bytes) or a copy of the file ``source``.
+    """Replace ``path`` with ``data`` (bytes) or a copy of ``source`` (a path or a binary stream).
 
     Without an explicit mode/owner an existing file keeps its own; a new file
     gets 0666 minus the umask, as ``open()`` would. ``validate(tmp_path)`` runs
@@ -112,9 +112,11 @@ def atomic_write(path: str, data=None, source: str = None, mode: int = None, uid
     fd, tmp = tempfile.mkstemp(dir=directory, prefix=".%s." % os.path.basename(path), suffix=".orchtmp")
     try:
         with os.fdopen(fd, "wb") as handle:
-            if source is not None:
+            if isinstance(source, str):
                 with open(source, "rb") as src:
                     shutil.copyfileobj(src, handle, CHUNK)
+            elif source is not None:  # an open binary stream (an archive member)
+                shutil.copyfileobj(source, handle, CHUNK)
             else:
                 handle.write(data)
             handle.flush()
