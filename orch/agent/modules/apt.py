@@ -1,0 +1,207 @@
+"""apt: Debian packages, Ansible's semantics; apt-get runs only when something differs.
+
+The installed state comes from ``dpkg-query``; check mode asks ``apt-get -s``
+what an install/removal would do and records every package it would touch in
+the overlay ("package", name) -> version or None, so later planned steps
+(service, another apt) see the would-be state.
+"""
+
+import os
+import time
+
+from ..context import MISSING, ModuleFailed
+from ..sys_common import as_list, opt_bool
+from .. import sys_apt
+
+ENV = {"DEBIAN_FRONTEND": "noninteractive", "DEBCONF_NONINTERACTIVE_SEEN": "true", "LC_ALL": "C"}
+STAMP = "/var/lib/apt/periodic/update-success-stamp"
+_STATES = {"present": "present", "installed": "present", "latest": "latest", "absent": "absent", "removed": "absent"}
+
+
+def _mtime(path):
+    try:
+        return int(os.stat(path).st_mtime)
+    except OSError:
+        return 0
+
+
+def cache_time():
+    """When the package lists were last updated (0: never, e.g. a fresh image without lists)."""
+    try:
+        if not any(n.endswith("_Packages") or n.endswith("_Packages.lz4") for n in os.listdir("/var/lib/apt/lists")):
+            return 0
+    except OSError:
+        return 0
+    return max(_mtime(STAMP), _mtime("/var/lib/apt/lists"))
+
+
+def dpkg_states(ctx, names):
+    if not names:
+        return {}
+    rc, out, err = ctx.run(["dpkg-query", "-W", "-f", sys_apt.DPKG_FORMAT] + list(names), env=ENV)
+    return sys_apt.parse_dpkg_query(out)
+
+
+def current_versions(ctx, names):
+    """Installed version (or None) per name, read through the overlay."""
+    states = dpkg_states(ctx, [n for n in names if ctx.overlay.get("package", n) is MISSING])
+    out = {}
+    for name in names:
+        planned = ctx.overlay.get("package", name)
+        out[name] = sys_apt.installed_version(states, name) if planned is MISSING else planned
+    return out, states
+
+
+def _apt_get(ctx, args, action, specs, simulate=False):
+    argv = ["apt-get", "-y", "-q", "-o", "DPkg::Lock::Timeout=120"]
+    if simulate:
+        argv.append("-s")
+    for opt in str(args.get("dpkg_options") or "force-confdef,force-confold").split(","):
+        argv += ["-o", "Dpkg::Options::=--" + opt.strip()]
+    recommends = opt_bool(args, "install_recommends")
+    if recommends is not None and action == "install":
+        argv += ["-o", "APT::Install-Recommends=" + ("true" if recommends else "false")]
+    if args.get("default_release") and action == "install":
+        argv += ["-t", str(args["default_release"])]
+    if opt_bool(args, "allow_downgrade", False) and action == "install":
+        argv.append("--allow-downgrades")
+    if action == "remove" and opt_bool(args, "purge", False):
+        argv.append("--purge")
+    if action == "remove" and opt_bool(args, "autoremove", False):
+        argv.append("--auto-remove")
+    argv.append(action)
+    argv += specs
+    rc, out, err = ctx.run(argv, env=ENV)
+    if rc != 0:
+        verb = "simulate" if simulate else "run"
+        raise ModuleFailed("failed to %s apt-get %s: %s" % (verb, action, (err or out).strip()),
+                           rc=rc, stdout=out, stderr=err, cmd=argv)
+    return out, err
+
+
+def update_cache(ctx, args, result):
+    valid = int(args.get("cache_valid_time") or 0)
+    wanted = opt_bool(args, "update_cache", bool(valid))
+    now = int(time.time())
+    if not wanted or (valid and now - cache_time() < valid):
+        return
+    result["cache_updated"] = True
+    if ctx.check:
+        return
+    rc, out, err = ctx.run(["apt-get", "update", "-q", "-o", "DPkg::Lock::Timeout=120"], env=ENV)
+    if rc != 0:
+        raise ModuleFailed("Failed to update apt cache: %s" % (err or out).strip(), rc=rc, stdout=out, stderr=err)
+    # apt-get update leaves the lists untouched when nothing changed upstream: keep our own stamp.
+    os.makedirs(os.path.dirname(STAMP), exist_ok=True)
+    with open(STAMP, "a"):
+        os.utime(STAMP, None)
+    result["cache_update_time"] = cache_time()
+
+
+def candidates(ctx, names):
+    rc, out, err = ctx.run(["apt-cache", "policy"] + list(names), env=ENV)
+    return sys_apt.parse_policy(out)
+
+
+def _deb_spec(ctx, path):
+    rc, out, err = ctx.run(["dpkg-deb", "-f", path, "Package", "Version"], env=ENV)
+    if rc != 0:
+        raise ModuleFailed("cannot read %s: %s" % (path, err.strip()))
+    fields = dict(line.split(": ", 1) for line in out.splitlines() if ": " in line)
+    return fields.get("Package"), fields.get("Version")
+
+
+def plan(ctx, args, state, specs):
+    """(action, apt specs, {name: wanted version or None}) for what differs."""
+    names = [sys_apt.split_spec(s)[0] for s in specs]
+    current, states = current_versions(ctx, names)
+    todo, changes = [], {}
+    if state == "absent":
+        purge = opt_bool(args, "purge", False)
+        for name in names:
+            leftover = purge and states.get(name, ("",))[0] == "config-files"
+            if current[name] is not None or leftover:
+                todo.append(name)
+                changes[name] = None
+        return "remove", todo, changes, current
+    latest = candidates(ctx, names) if state == "latest" else {}
+    for spec in specs:
+        name, version = sys_apt.split_spec(spec)
+        if state == "latest" and version is None:
+            if latest.get(name) is None and current[name] is None:
+                raise ModuleFailed("No package matching '%s' is available" % name)
+            if current[name] != latest.get(name) and latest.get(name) is not None:
+                todo.append(spec)
+                changes[name] = latest[name]
+        elif not sys_apt.version_matches(current[name], version):
+            todo.append(spec)
+            changes[name] = version
+    return "install", todo, changes, current
+
+
+def _describe(versions):
+    return "".join("%s: %s\n" % (n, v if v is not None else "(absent)") for n, v in sorted(versions.items()))
+
+
+def run(ctx, args):
+    state = _STATES.get(str(args.get("state") or "present"))
+    if state is None:
+        raise ModuleFailed("state %r is not supported by orch's apt (present, latest, absent)" % args.get("state"))
+    upgrade = str(args.get("upgrade") or "no").lower()
+    if upgrade not in ("no", "false"):
+        raise ModuleFailed("apt: upgrade=%s is not supported by orch" % upgrade)
+    specs = as_list(args.get("name") or args.get("pkg") or args.get("package"))
+    result = {"cache_updated": False, "cache_update_time": cache_time(), "changed": False}
+    update_cache(ctx, args, result)
+    deb = args.get("deb")
+    if deb:
+        name, version = _deb_spec(ctx, str(deb))
+        installed = current_versions(ctx, [name])[0][name]
+        if installed != version:
+            specs_to_run, action, changes, current = [os.path.abspath(str(deb))], "install", {name: version}, {name: installed}
+        else:
+            specs_to_run, action, changes, current = [], "install", {}, {name: installed}
+    elif specs:
+        action, specs_to_run, changes, current = plan(ctx, args, state, specs)
+    else:
+        if opt_bool(args, "autoremove", False):
+            return _autoremove(ctx, args, result)
+        result["changed"] = result["cache_updated"]
+        return result
+    if not specs_to_run:
+        return result
+    result["changed"] = True
+    if ctx.check:
+        out, err = _apt_get(ctx, args, action, specs_to_run, simulate=True)
+        simulated = sys_apt.parse_simulation(out)
+        for pkg, version in simulated.items():
+            ctx.overlay.set("package", pkg, version)
+        after = dict(current)
+        for name in changes:
+            after[name] = simulated.get(name, changes[name]) if action == "install" else None
+            ctx.overlay.set("package", name, after[name])
+    else:
+        out, err = _apt_get(ctx, args, action, specs_to_run)
+        result.update(stdout=out, stderr=err, stdout_lines=out.splitlines(), stderr_lines=err.splitlines())
+        states = dpkg_states(ctx, list(current))
+        after = {n: sys_apt.installed_version(states, n) for n in current}
+    if ctx.diff:
+        before = {n: current[n] for n in changes}
+        result["diff"] = {"before": _describe(before), "after": _describe({n: after[n] for n in changes})}
+    return result
+
+
+def _autoremove(ctx, args, result):
+    argv = ["apt-get", "-y", "-q", "-s" if ctx.check else "-q", "autoremove"]
+    if opt_bool(args, "purge", False):
+        argv.insert(-1, "--purge")
+    rc, out, err = ctx.run(argv, env=ENV)
+    if rc != 0:
+        raise ModuleFailed("apt-get autoremove failed: %s" % (err or out).strip(), rc=rc)
+    removed = sys_apt.parse_simulation(out) if ctx.check else {}
+    changed = bool(removed) if ctx.check else ("Removing " in out)
+    for pkg in removed:
+        ctx.overlay.set("package", pkg, None)
+    result.update(changed=changed or result["cache_updated"], stdout=out, stderr=err)
+    return result
+

@@ -1,0 +1,39 @@
+"""systemd_service (alias systemd): systemctl on systemd hosts.
+
+On a host where systemd is not running (containers) orch falls back to the
+SysV backend with a warning instead of failing: the unit's init script is
+what the host actually runs. ``masked`` needs systemd.
+"""
+
+from ..context import ModuleFailed
+from ..sys_common import opt_bool, run_ok
+from .. import sys_service
+
+
+def run(ctx, args):
+    args = dict(args)
+    if args.get("unit") and not args.get("name"):
+        args["name"] = args["unit"]
+    scope = str(args.get("scope") or "system")
+    if scope != "system":
+        raise ModuleFailed("systemd: scope=%s is not supported by orch" % scope)
+    masked = opt_bool(args, "masked")
+    if not sys_service.has_systemd():
+        if masked is not None:
+            raise ModuleFailed("masked needs systemd, which is not running on this host")
+        result = sys_service.manage(ctx, args, False)
+        result.setdefault("warnings", []).append("systemd is not running on this host; used its init script")
+        return result
+    result = {"name": args.get("name"), "changed": False}
+    if masked is not None:
+        rc, out, err = ctx.run(["systemctl", "is-enabled", str(args["name"])])
+        is_masked = out.strip() == "masked"
+        if is_masked != masked:
+            result["changed"] = True
+            if not ctx.check:
+                run_ok(ctx, ["systemctl", "mask" if masked else "unmask", str(args["name"])], "systemctl")
+    if args.get("state") is None and args.get("enabled") is None and not opt_bool(args, "daemon_reload", False):
+        return result
+    managed = sys_service.manage(ctx, args, True)
+    managed["changed"] = managed["changed"] or result["changed"]
+    return managed

@@ -1,0 +1,76 @@
+"""apt/dpkg output parsing (pure logic, unit-tested)."""
+
+from __future__ import annotations
+
+import fnmatch
+import re
+
+DPKG_FORMAT = "${Package}\\t${Status}\\t${Version}\\n"
+
+
+def split_spec(spec):
+    """'nginx=1.22*' -> ('nginx', '1.22*'); 'nginx' -> ('nginx', None)."""
+    spec = str(spec).strip()
+    name, sep, version = spec.partition("=")
+    return name.strip(), (version.strip() or None) if sep else None
+
+
+def parse_dpkg_query(text):
+    """dpkg-query -W -f DPKG_FORMAT output -> {name: (status_word, version)}.
+
+    status_word: 'installed', 'config-files' (removed, not purged), or another dpkg state.
+    """
+    states = {}
+    for line in text.splitlines():
+        parts = line.split("\t")
+        if len(parts) < 3:
+            continue
+        name, status, version = parts[0], parts[1].split(), parts[2]
+        word = status[-1] if status else "unknown"
+        states[name] = (word, version)
+    return states
+
+
+def installed_version(states, name):
+    state = states.get(name)
+    if state and state[0] in ("installed", "half-configured", "unpacked", "half-installed"):
+        return state[1]
+    return None
+
+
+def version_matches(installed, wanted):
+    """Ansible's apt: '=1.2*' matches by glob, '=1.2' exactly."""
+    if installed is None:
+        return False
+    if wanted is None:
+        return True
+    return fnmatch.fnmatchcase(installed, wanted) if "*" in wanted else installed == wanted
+
+
+def parse_policy(text):
+    """apt-cache policy output for several packages -> {name: candidate or None}."""
+    out, current = {}, None
+    for line in text.splitlines():
+        if line and not line[0].isspace() and line.rstrip().endswith(":"):
+            current = line.rstrip()[:-1].split(":")[0]
+            out[current] = None
+        elif current and line.strip().startswith("Candidate:"):
+            value = line.split(":", 1)[1].strip()
+            out[current] = None if value == "(none)" else value
+    return out
+
+
+_SIM = re.compile(r"^(Inst|Remv|Purg) (\S+)(?: \[([^\]]*)\])?(?: \((\S+))?")
+
+
+def parse_simulation(text):
+    """apt-get -s output -> {name: new version or None (removed)}."""
+    changes = {}
+    for line in text.splitlines():
+        m = _SIM.match(line)
+        if not m:
+            continue
+        action, name, _old, new = m.groups()
+        name = name.split(":")[0]
+        changes[name] = new if action == "Inst" else None
+    return changes
