@@ -37,13 +37,31 @@ class Agent:
         return self.session.batch(steps)
 
 
-@pytest.fixture
-def agent():
+def _new_agent() -> Agent:
     conn = connection_for("localhost", options_for("localhost", {"ansible_connection": "local"}))
     session = AgentSession(conn)
     session.start()
-    yield Agent(session)
-    session.close()
+    return Agent(session)
+
+
+@pytest.fixture
+def agent():
+    one = _new_agent()
+    yield one
+    one.session.close()
+
+
+@pytest.fixture
+def new_agent():
+    """A factory of fresh agents (a fresh plan overlay each), all closed at the end."""
+    made = []
+
+    def make() -> Agent:
+        made.append(_new_agent())
+        return made[-1]
+    yield make
+    for one in made:
+        one.session.close()
 
 
 def snapshot(root) -> dict:
