@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from orch.engine.facts import prefixed
 from orch.engine.hostconn import HostConnection
+from orch.engine.results import status_of
 from orch.errors import OrchError, UnreachableError
 from orch.events import EventBus
 
@@ -24,14 +25,6 @@ class HostTarget:
     vars: dict
 
 
-def status_of(result: dict) -> str:
-    if result.get("unreachable"):
-        return "unreachable"
-    if result.get("failed"):
-        return "failed"
-    if result.get("skipped"):
-        return "skipped"
-    return "changed" if result.get("changed") else "ok"
 
 
 def run_raw(host: HostConnection, command: str) -> dict:
@@ -84,7 +77,7 @@ def run_adhoc(targets: list[HostTarget], module: str, args: dict, bus: EventBus,
         list(pool.map(work, targets))
     counts = {name: status_of(result) for name, result in results.items()}
     bus.emit("summary", hosts={name: {s: int(counts[name] == s) for s in
-                                      ("ok", "changed", "failed", "skipped", "unreachable")} for name in counts})
+                                      ("ok", "changed", "unknown", "failed", "skipped", "unreachable")} for name in counts})
     return results
 
 

@@ -223,8 +223,9 @@ class PlaybookRun:
         return True
 
     def gather_task(self, play: Play) -> Task:
-        task = Task(module="setup", args={}, location=play.location, name="Gathering Facts", action="setup")
-        return task
+        # Like Ansible's implicit fact gathering: tagged 'always', so -t never drops it.
+        return Task(module="setup", args={}, location=play.location, name="Gathering Facts", action="setup",
+                    tags=["always", *play.tags])
 
     def included_items(self, task: Task, variables: dict, name: str) -> list:
         if task.included is not None:

@@ -14,6 +14,8 @@ def status_of(result: dict[str, Any]) -> str:
         return "failed"
     if result.get("skipped"):
         return "skipped"
+    if result.get("unknown"):
+        return "unknown"  # check mode: the step would run, its effect cannot be known
     return "changed" if result.get("changed") else "ok"
 
 

@@ -16,6 +16,7 @@ from orch.engine.step import StepContext
 from orch.errors import HostFailure, OrchError, TemplateError, UnreachableError
 from orch.playbook.model import Block, Task
 from orch.playbook.tags import task_selected
+from orch.yamlsrc import location_of
 
 if TYPE_CHECKING:
     from orch.engine.hoststate import HostState
@@ -23,6 +24,21 @@ if TYPE_CHECKING:
 
 OK, FAILED, UNREACHABLE, ABORTED = "ok", "failed", "unreachable", "aborted"
 _TRUE = {"true", "yes", "on", "1", "y"}
+
+
+def _value_location(value: Any, message: str):
+    """The location of the templated string a template error message quotes."""
+    if isinstance(value, dict):
+        value = list(value.values())
+    if isinstance(value, list):
+        for item in value:
+            found = _value_location(item, message)
+            if found is not None:
+                return found
+        return None
+    if isinstance(value, str) and "{" in value and repr(str(value)) in message:
+        return location_of(value)
+    return None
 
 
 def truthy(value: Any) -> bool:
@@ -48,7 +64,9 @@ class HostWorker:
     def run_block(self, block: Block) -> str:
         outcome = self.run_items(block.block)
         if outcome == FAILED and block.rescue:
+            # As in Ansible's recap: a rescued failure counts as rescued, not failed.
             self.state.failed = False
+            self.state.stats["failed"] -= 1
             self.state.stats["rescued"] += 1
             outcome = self.run_items(block.rescue)
         if block.always and outcome != ABORTED:
@@ -93,10 +111,26 @@ class HostWorker:
         except UnreachableError as exc:
             result = {"unreachable": True, "failed": True, "changed": False, "msg": exc.message}
         except TemplateError as exc:
-            result = {"failed": True, "changed": False, "msg": str(exc)}
+            unknown = self._unknown_inputs(task)
+            if unknown:
+                # In check mode a result that could not be known makes what reads it unknown too.
+                result = {"changed": True, "unknown": True,
+                          "msg": f"depends on the unknown result of {', '.join(unknown)}"}
+            else:
+                result = {"failed": True, "changed": False, "msg": str(exc)}
         except OrchError as exc:
             result = {"failed": True, "changed": False, "msg": exc.message}
         return self._finish(task, name, result, started, handler)
+
+    def _unknown_inputs(self, task: Task) -> list[str]:
+        """Registered variables with unknown (check mode) results that this task mentions."""
+        unknown = [name for name, value in self.state.set_facts.items()
+                   if isinstance(value, dict) and value.get("unknown")]
+        if not unknown:
+            return []
+        text = repr((task.args, task.when, task.changed_when, task.failed_when, task.until,
+                     task.loop.value if task.loop else None, task.vars))
+        return [name for name in unknown if name in text]
 
     def _name(self, task: Task, variables: dict) -> str:
         raw = task.display_name
@@ -115,9 +149,9 @@ class HostWorker:
         ignored = status == "failed" and truthy(self._keyword(task.ignore_errors, task))
         if status == "unreachable" and truthy(self._keyword(task.ignore_unreachable, task)):
             status, ignored = "failed", True
-        if status in ("ok", "changed"):
+        if status in ("ok", "changed", "unknown"):
             state.stats["ok"] += 1
-            if status == "changed":
+            if status != "ok":  # the recap counts a step that would run as a change
                 state.stats["changed"] += 1
                 if task.notify:
                     state.notify(task.notify)
@@ -237,7 +271,8 @@ class HostWorker:
 
     def _judge(self, task: Task, result: dict, variables: dict, name: str) -> dict:
         """``changed_when`` / ``failed_when``, seeing the result under the register name."""
-        if result.get("unreachable") or (task.changed_when is None and task.failed_when is None):
+        if result.get("unreachable") or result.get("unknown") or (task.changed_when is None and task.failed_when is None):
+            # An unknown (check mode) result has no output to judge: it stays unknown.
             return result
         check_vars = dict(variables, **({task.register: public(result)} if task.register else {}))
         check_vars.update({k: v for k, v in public(result).items() if k not in check_vars})
@@ -254,7 +289,12 @@ class HostWorker:
 
     def _module(self, task: Task, variables: dict, name: str) -> dict:
         step = self.run.step_context(self, task, variables, name)
-        args = self.run.templar.template(task.args, variables, location=task.location, task=name)
+        try:
+            args = self.run.templar.template(task.args, variables, task=name)
+        except TemplateError as exc:
+            # Point at the argument that failed, not at the task's first line.
+            where = _value_location(task.args, exc.message) or task.location
+            raise TemplateError(exc.message, location=where, task=name) from None
         args = self.run.validate(task, args, name)
         if task.module in actions.CONTROLLER_ACTIONS:
             return actions.CONTROLLER_ACTIONS[task.module](step, args)

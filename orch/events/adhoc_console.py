@@ -13,8 +13,8 @@ import click
 
 from orch.events import Event
 
-_COLOURS = {"ok": "green", "changed": "yellow", "failed": "red", "unreachable": "red", "skipped": "cyan"}
-_LABELS = {"ok": "SUCCESS", "changed": "CHANGED", "failed": "FAILED!", "unreachable": "UNREACHABLE!",
+_COLOURS = {"ok": "green", "changed": "yellow", "unknown": "magenta", "failed": "red", "unreachable": "red", "skipped": "cyan"}
+_LABELS = {"ok": "SUCCESS", "changed": "CHANGED", "unknown": "UNKNOWN", "failed": "FAILED!", "unreachable": "UNREACHABLE!",
            "skipped": "SKIPPED"}
 _COMMAND_MODULES = {"command", "shell", "raw"}
 

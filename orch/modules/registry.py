@@ -329,6 +329,21 @@ def check_arg_names(module: str, args: Mapping[str, Any], location: Location | N
                              location=location_of_key(args, location))
 
 
+def check_required(module: str, args: Mapping[str, Any], location: Location | None = None) -> None:
+    """Load-time check: required arguments are given (by name or alias), before any host is touched."""
+    info = get_info(module)
+    if info.spec is None:
+        return
+    given = {_alias_map(info.spec).get(key, key) for key in args}
+    for name, opts in info.spec.items():
+        if opts.get("required") and name not in given:
+            raise ParseError(f"module {info.name!r}: missing required argument {name!r}", location=location)
+    for group in info.required_one_of:
+        if not given.intersection(group):
+            shown = ", ".join("free-form command" if g == "_raw_params" else g for g in group)
+            raise ParseError(f"module {info.name!r}: one of these is required: {shown}", location=location)
+
+
 def location_of_key(args: Any, default: Location | None) -> Location | None:
     return getattr(args, "loc", None) or default
 

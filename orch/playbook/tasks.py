@@ -155,6 +155,7 @@ def _module_args(module: str, raw: Any, data: dict, where: Location | None) -> d
         for k, v in extra.items():
             args.setdefault(k, v)
     registry.check_arg_names(module, args, loc_of(raw, None, where))
+    registry.check_required(module, args, loc_of(raw, None, where))
     return args
 
 
