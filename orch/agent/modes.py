@@ -10,8 +10,8 @@ from __future__ import annotations
 import re
 import stat
 
-_CLAUSE = re.compile(r"^([ugoa]*)((?:[-+=](?:[rwxXst]*|[ugo]))+)$")
-_OPS = re.compile(r"([-+=])([rwxXst]*|[ugo])")
+_CLAUSE = re.compile(r"^([ugoa]*)((?:[-+=](?:[ugo]|[rwxXst]*))+)$")
+_OPS = re.compile(r"([-+=])([ugo]|[rwxXst]*)")
 _SHIFT = {"u": 6, "g": 3, "o": 0}
 
 

@@ -227,7 +227,7 @@ def _tree(ctx, args, dest, file_specs, dirs, sources=None):
     for rel in [s.get("path", "") for s in file_specs] + list(dirs):
         if rel.startswith("/") or ".." in rel.split("/"):
             raise ModuleFailed("unsafe path in a directory copy: %s" % rel, dest=dest)
-    plans, needed = [], []
+    plans = []
     for spec in file_specs:
         item = (sources or {}).get(spec["path"]) or _item_from(spec)
         if item is None:
@@ -235,6 +235,9 @@ def _tree(ctx, args, dest, file_specs, dirs, sources=None):
         if spec.get("mode"):
             item["mode"] = spec["mode"]
         plans.append((spec["path"], item))
+    needed = [rel for rel, item in plans if _needs_bytes(ctx, args, os.path.join(dest, rel), item)]
+    if needed:  # ask before creating anything, so the step stays all-or-nothing
+        return {"changed": False, "needs_content": True, "needs_content_files": needed, "dest": dest}
     changed = _make_dirs(ctx, args, dest)
     for rel in sorted(dirs, key=lambda r: r.count("/")):
         changed = _make_dirs(ctx, args, os.path.join(dest, rel)) or changed
@@ -242,12 +245,7 @@ def _tree(ctx, args, dest, file_specs, dirs, sources=None):
         changed = _make_dirs(ctx, args, os.path.dirname(os.path.join(dest, rel))) or changed
     diffs, decided = [], []
     for rel, item in plans:
-        plan = _plan_file(ctx, args, os.path.join(dest, rel), item)
-        if plan.get("needs_content"):
-            needed.append(rel)
-        decided.append(plan)
-    if needed:
-        return {"changed": False, "needs_content": True, "needs_content_files": needed, "dest": dest}
+        decided.append(_plan_file(ctx, args, os.path.join(dest, rel), item))
     for plan in decided:
         result = _converge(ctx, args, plan)
         changed = changed or result["changed"]
@@ -259,6 +257,15 @@ def _tree(ctx, args, dest, file_specs, dirs, sources=None):
     if ctx.diff:
         out["diff"] = diffs
     return out
+
+
+def _needs_bytes(ctx, args, path, item):
+    if item.get("data") is not None or item.get("source") is not None or (ctx.check and not ctx.diff):
+        return False
+    entry = fsview.lookup(ctx, path, follow=True)
+    if entry.exists and not files.is_true(args.get("force", True)):
+        return False
+    return entry.checksum() != item.get("checksum")
 
 
 def _remote_tree(ctx, args, src, dest):
