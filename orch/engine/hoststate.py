@@ -26,6 +26,9 @@ class HostState:
     failed: bool = False
     unreachable: bool = False
     notified: list[str] = field(default_factory=list)
+    # Some step changed (or, in check mode, would change) this host in this run: read-only
+    # probes (uri, wait_for) in check mode cannot know what they would see any more.
+    would_change: bool = False
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     @property

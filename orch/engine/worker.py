@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from orch.engine.play import PlayRun
 
 OK, FAILED, UNREACHABLE, ABORTED = "ok", "failed", "unreachable", "aborted"
+
 _TRUE = {"true", "yes", "on", "1", "y"}
 
 
@@ -146,6 +147,8 @@ class HostWorker:
         self._register(task, result)
         self._apply_facts(task, result)
         status = status_of(result)
+        if status in ("changed", "unknown"):
+            state.would_change = True
         ignored = status == "failed" and truthy(self._keyword(task.ignore_errors, task))
         if status == "unreachable" and truthy(self._keyword(task.ignore_unreachable, task)):
             status, ignored = "failed", True
@@ -258,6 +261,8 @@ class HostWorker:
         for attempt in range(1, attempts + 1):
             result = self._judge(task, self._module(task, variables, name), variables, name)
             result["attempts"] = attempt
+            if result.get("unknown"):
+                return result
             check_vars = dict(variables, **({task.register: public(result)} if task.register else {}))
             if not result.get("unreachable") and templar.is_true(task.until, check_vars, location=task.location,
                                                                  task=name):
@@ -289,6 +294,9 @@ class HostWorker:
 
     def _module(self, task: Task, variables: dict, name: str) -> dict:
         step = self.run.step_context(self, task, variables, name)
+        if step.check and self.state.would_change and task.module in ("uri", "wait_for"):
+            return {"changed": False, "unknown": True,
+                    "msg": "would probe the host after earlier changes: result unknown in check mode"}
         try:
             args = self.run.templar.template(task.args, variables, task=name)
         except TemplateError as exc:
