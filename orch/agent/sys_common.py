@@ -76,7 +76,7 @@ def read_text(path):
 
 
 def write_atomic(path, text, mode=None, uid=None, gid=None):
-    """Replace a file in one rename, keeping its mode/owner unless told otherwise."""
+    """Replace a file (text or bytes) in one rename, keeping its mode/owner unless told otherwise."""
     directory = os.path.dirname(os.path.abspath(path))
     try:
         st = os.stat(path)
@@ -87,8 +87,9 @@ def write_atomic(path, text, mode=None, uid=None, gid=None):
         mode = 0o644 if mode is None else mode
     fd, tmp = tempfile.mkstemp(prefix=".orch-", dir=directory)
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", errors="surrogateescape") as handle:
-            handle.write(text)
+        data = text if isinstance(text, bytes) else text.encode("utf-8", "surrogateescape")
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
         os.chmod(tmp, mode)
@@ -123,3 +124,47 @@ def run_ok(ctx, argv, what=None, **kwargs):
 
 def is_root():
     return os.geteuid() == 0
+
+
+# Files through the plan: the file modules' filesystem view (fsview) keeps
+# ("file", path) entries, so a planned copy/template of e.g. an /etc/cron.d
+# file is what cron/sysctl/authorized_key read in check mode, and vice versa.
+try:
+    from . import fsview as _fsview
+except ImportError:  # the view is optional: fall back to the host's files
+    _fsview = None
+
+
+def plan_read(ctx, path):
+    """A file's text as the plan sees it (None: absent)."""
+    if _fsview is None or not ctx.check:
+        return read_text(path)
+    entry = _fsview.lookup(ctx, path, follow=True)
+    if not entry.exists or entry.isdir:
+        return None
+    try:
+        return entry.read_bytes().decode("utf-8", "surrogateescape")
+    except _fsview.Unknown:
+        raise ModuleFailed("the plan cannot know the content of %s (an earlier step sends it by checksum)" % path)
+
+
+def plan_write(ctx, path, text, mode=None, uid=None, gid=None):
+    """Check mode: record that ``path`` would hold ``text`` (None: removed)."""
+    if _fsview is None or not ctx.check:
+        return
+    if text is None:
+        _fsview.record_absent(ctx, path)
+    else:
+        data = text if isinstance(text, bytes) else text.encode("utf-8", "surrogateescape")
+        _fsview.record_file(ctx, path, content=data, mode=mode, uid=uid, gid=gid)
+
+
+def plan_mkdir(ctx, path, mode=None, uid=None, gid=None):
+    if _fsview is not None and ctx.check:
+        _fsview.record_directory(ctx, path, mode=mode, uid=uid, gid=gid)
+
+
+def plan_isdir(ctx, path):
+    if _fsview is None or not ctx.check:
+        return os.path.isdir(path)
+    return _fsview.lookup(ctx, path, follow=True).isdir

@@ -127,7 +127,7 @@ def test_service_unknown_fails(t):
 
 @pytest.fixture
 def cron_ready(t):
-    t.sh("command -v crontab >/dev/null || DEBIAN_FRONTEND=noninteractive apt-get install -y -q cron >/dev/null")
+    ok(t.run("apt", {"name": "cron"}))
     return t
 
 

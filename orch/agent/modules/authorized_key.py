@@ -8,8 +8,9 @@ so ``user`` + ``authorized_key`` plan cleanly before the user exists.
 import os
 import urllib.request
 
-from ..context import MISSING, ModuleFailed
-from ..sys_common import choice, opt_bool, read_text, record, text_diff, write_atomic
+from ..context import ModuleFailed
+from ..sys_common import (choice, opt_bool, plan_isdir, plan_mkdir, plan_read, plan_write, record, text_diff,
+                          write_atomic)
 from .. import sys_keys, sys_users
 
 
@@ -45,8 +46,7 @@ def run(ctx, args):
         keys = sys_keys.wanted_keys(_key_text(key, validate_certs), args.get("key_options"), args.get("comment"))
     except ValueError as exc:
         raise ModuleFailed(str(exc))
-    planned = ctx.overlay.get("authorized_key", path)
-    before = read_text(path) if planned is MISSING else planned
+    before = plan_read(ctx, path)
     lines = (before or "").splitlines()
     new_lines = sys_keys.merge(lines, keys, state, exclusive)
     after = "".join(line + "\n" for line in new_lines)
@@ -59,7 +59,10 @@ def run(ctx, args):
     if not changed:
         return result
     if ctx.check:
-        record(ctx, "authorized_key", path, after)
+        uid, gid = sys_users.ids_of(ctx, user)
+        if manage_dir and not plan_isdir(ctx, os.path.dirname(path)):
+            plan_mkdir(ctx, os.path.dirname(path), 0o700, uid, gid)
+        plan_write(ctx, path, after, 0o600, uid if manage_dir else None, gid if manage_dir else None)
         record(ctx, "authorized_key", user, new_lines)
         return result
     uid, gid = sys_users.ids_of(ctx, user)

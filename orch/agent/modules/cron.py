@@ -9,7 +9,7 @@ import os
 import pwd
 
 from ..context import MISSING, ModuleFailed
-from ..sys_common import choice, opt_bool, read_text, record, text_diff, write_atomic
+from ..sys_common import choice, opt_bool, plan_read, plan_write, record, text_diff, write_atomic
 from .. import sys_cron, sys_users
 
 
@@ -63,7 +63,7 @@ def run(ctx, args):
     if planned is not MISSING:
         before = planned
     elif path:
-        before = read_text(path)
+        before = plan_read(ctx, path)
     else:
         before = _read_crontab(ctx, user)
     lines = sys_cron.lines_of(before)
@@ -108,6 +108,8 @@ def run(ctx, args):
         return result
     if ctx.check:
         ctx.overlay.set("cron_text", key, None if remove_file else after)
+        if path:
+            plan_write(ctx, path, None if remove_file else after, 0o644, 0, 0)
     elif remove_file:
         os.unlink(path)
     elif path:
