@@ -103,3 +103,15 @@ def test_missing_python_is_a_clear_failure():
 def test_payload_is_small_and_cached():
     assert payload() is payload()
     assert len(payload()) < 64 * 1024
+
+
+def test_creates_is_resolved_through_the_plan(session, tmp_path):
+    marker = tmp_path / "made"
+    args = {"_raw_params": f"touch {marker}", "creates": str(marker)}
+    first = session.run("command", args, check=True)
+    assert first["changed"] and not first.get("unknown") and not marker.exists()
+    # In the same plan, the guard now sees the file the first step is meant to create.
+    second = session.run("command", args, check=True)
+    assert not second["changed"]
+    removes = session.run("command", {"_raw_params": f"rm {marker}", "removes": str(marker)}, check=True)
+    assert removes["changed"]

@@ -10,7 +10,10 @@ import os
 import shlex
 import time
 
+from .. import fsview
 from ..context import ModuleFailed
+
+_GLOB = set("*?[")
 
 
 def argv_of(args):
@@ -27,11 +30,18 @@ def argv_of(args):
         raise ModuleFailed("cannot split command line %r: %s" % (raw, exc))
 
 
-def guard(args, chdir=None):
-    """Resolve creates/removes: a result dict when the step is skipped, else None."""
+def _path(pattern, chdir):
+    path = pattern if os.path.isabs(pattern) or not chdir else os.path.join(chdir, pattern)
+    return os.path.expanduser(path)
+
+
+def guard(ctx, args, chdir=None):
+    """Resolve creates/removes (through the plan in check mode): a skip result, or None."""
     def exists(pattern):
-        path = pattern if os.path.isabs(pattern) or not chdir else os.path.join(chdir, pattern)
-        return bool(glob.glob(os.path.expanduser(path)))
+        path = _path(pattern, chdir)
+        if _GLOB.isdisjoint(path):
+            return fsview.lookup(ctx, path).exists
+        return bool(glob.glob(path))
 
     creates, removes = args.get("creates"), args.get("removes")
     if creates and exists(creates):
@@ -45,11 +55,19 @@ def guard(args, chdir=None):
 
 def execute(ctx, args, cmd, shell=False, executable=None):
     chdir = args.get("chdir")
-    skipped = guard(args, chdir)
+    skipped = guard(ctx, args, chdir)
     if skipped is not None:
         skipped["cmd"] = cmd
         return skipped
     if ctx.check:
+        creates, removes = args.get("creates"), args.get("removes")
+        if creates or removes:
+            # The guard says it would run; later steps see what it is meant to leave behind.
+            if creates and _GLOB.isdisjoint(creates):
+                fsview.record_file(ctx, _path(creates, chdir))
+            if removes and _GLOB.isdisjoint(removes):
+                fsview.record_absent(ctx, _path(removes, chdir))
+            return {"changed": True, "cmd": cmd, "msg": "would run (its creates/removes guard says so)"}
         # Without creates/removes nothing tells us what the command would do.
         return {"changed": True, "unknown": True, "cmd": cmd, "msg": "would run (effect unknown in check mode)"}
     stdin = args.get("stdin")
