@@ -36,6 +36,10 @@ class Overlay:
     def set(self, kind, key, value) -> None:
         self._items[(kind, key)] = value
 
+    def delete(self, kind, key) -> None:
+        """Forget what the plan said about this thing: the host itself is the truth again."""
+        self._items.pop((kind, key), None)
+
     def items(self, kind):
         return {key: value for (k, key), value in self._items.items() if k == kind}
 

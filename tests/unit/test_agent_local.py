@@ -102,7 +102,8 @@ def test_missing_python_is_a_clear_failure():
 
 def test_payload_is_small_and_cached():
     assert payload() is payload()
-    assert len(payload()) < 64 * 1024
+    # Sent to every host at start: keep it small (all modules today compress to ~55 KiB).
+    assert len(payload()) < 96 * 1024
 
 
 def test_creates_is_resolved_through_the_plan(session, tmp_path):
