@@ -69,6 +69,8 @@ class ConnectionOptions:
     become_method: str = "sudo"
     become_password: str | None = field(default=None, repr=False)
     become_flags: str = ""
+    ssh_config_file: str | None = None
+    proxy_jump: str | None = None
 
 
 def _first(hostvars: dict, *names, default=None):
@@ -77,6 +79,29 @@ def _first(hostvars: dict, *names, default=None):
         if value is not None and value != "":
             return value
     return default
+
+
+def proxy_jump_of(args: str | None) -> str | None:
+    """ProxyJump from ``ansible_ssh_common_args``/``_extra_args`` (``-J h`` or ``-o ProxyJump=h``)."""
+    if not args:
+        return None
+    import shlex
+
+    words = shlex.split(str(args))
+    for i, word in enumerate(words):
+        value = None
+        if word == "-J" and i + 1 < len(words):
+            value = words[i + 1]
+        elif word == "-o" and i + 1 < len(words):
+            value = words[i + 1]
+        elif word.startswith("-o"):
+            value = word[2:]
+        if value and word != "-J":
+            key, _, rest = value.replace(" ", "=", 1).partition("=")
+            value = rest if key.lower() == "proxyjump" else None
+        if value:
+            return value
+    return None
 
 
 def options_for(name: str, hostvars: dict, overrides: dict | None = None) -> ConnectionOptions:
@@ -116,4 +141,7 @@ def options_for(name: str, hostvars: dict, overrides: dict | None = None) -> Con
         become_method=str(_first(merged, "ansible_become_method", "become_method", default="sudo")),
         become_password=_first(merged, "ansible_become_password", "ansible_become_pass", "ansible_sudo_pass"),
         become_flags=str(_first(merged, "ansible_become_flags", default="")),
+        ssh_config_file=_first(merged, "orch_ssh_config_file", "ansible_ssh_config_file"),
+        proxy_jump=proxy_jump_of(" ".join(str(merged.get(k) or "") for k in
+                                          ("ansible_ssh_common_args", "ansible_ssh_extra_args"))),
     )

@@ -92,9 +92,18 @@ class SSHConnection(Connection):
             connect_kwargs["key_filename"] = str(Path(opts.private_key_file).expanduser())
         if opts.password:
             connect_kwargs["password"] = opts.password
+        config = None
+        if opts.ssh_config_file:
+            config = fabric.Config(runtime_ssh_path=str(Path(opts.ssh_config_file).expanduser()))
+        gateway = None
+        if opts.proxy_jump:
+            # ProxyJump given in ansible_ssh_common_args: the jump host uses the same key.
+            jump_kwargs = {k: v for k, v in connect_kwargs.items() if k == "key_filename"}
+            gateway = fabric.Connection(opts.proxy_jump, connect_timeout=opts.timeout, config=config,
+                                        connect_kwargs=jump_kwargs)
         conn = fabric.Connection(
             opts.address, user=opts.user, port=opts.port, connect_timeout=opts.timeout,
-            connect_kwargs=connect_kwargs,
+            connect_kwargs=connect_kwargs, config=config, gateway=gateway,
         )
         self._secure(conn)
         return conn

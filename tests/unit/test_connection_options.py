@@ -47,3 +47,15 @@ def test_become_wrapping():
     assert "-S" in command and "'app user'" in command and pre == b"s3cret\n"
     with pytest.raises(UsageError):
         wrap("x", "pbrun", "root", None)
+
+
+@pytest.mark.parametrize("args,jump", [
+    ("-o ProxyJump=bastion", "bastion"),
+    ("-o 'ProxyJump=ops@bastion:2222' -o StrictHostKeyChecking=no", "ops@bastion:2222"),
+    ("-J root@10.0.0.1", "root@10.0.0.1"),
+    ("-oProxyJump=b1", "b1"),
+    ("-o ServerAliveInterval=5", None),
+    ("", None),
+])
+def test_proxy_jump_from_common_args(args, jump):
+    assert options_for("h", {"ansible_ssh_common_args": args}).proxy_jump == jump
