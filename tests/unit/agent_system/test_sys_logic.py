@@ -1,0 +1,180 @@
+"""Pure logic of the system modules: state in, change out (no host touched)."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+from orch.agent import sys_apt, sys_cron, sys_keys, sys_pip, sys_sysctl
+from orch.agent.context import ModuleFailed
+from orch.agent.modules.git import resolve
+from orch.agent.sys_common import as_list, boolean
+from orch.agent.sys_http import headers_of
+
+K1 = "ssh-ed25519 AAAAkey1 alice@a"
+K2 = "ssh-rsa AAAAkey2 bob@b"
+
+
+@pytest.mark.parametrize("line, parsed", [
+    (K1, ("", "ssh-ed25519", "AAAAkey1", "alice@a")),
+    ('from="10.0.0.1,10.0.0.2",no-pty ' + K2, ('from="10.0.0.1,10.0.0.2",no-pty', "ssh-rsa", "AAAAkey2", "bob@b")),
+    ('command="echo a b" ssh-rsa AAAAx', ('command="echo a b"', "ssh-rsa", "AAAAx", "")),
+    ("ecdsa-sha2-nistp256 AAAAe  two words", ("", "ecdsa-sha2-nistp256", "AAAAe", "two words")),
+    ("# comment", None), ("", None), ("garbage here", None),
+])
+def test_parse_key(line, parsed):
+    assert sys_keys.parse(line) == parsed
+
+
+@pytest.mark.parametrize("lines, keys, state, exclusive, expected", [
+    ([], [K1], "present", False, [K1]),
+    ([K1], [K1], "present", False, [K1]),
+    (["# mine", K2], [K1], "present", False, ["# mine", K2, K1]),
+    ([K1, K2], [K2], "present", True, [K2]),
+    ([K1, K2, K1], [K1], "present", False, [K1, K2]),
+    ([K1, K2], [K1], "absent", False, [K2]),
+    ([K1, K2], [K1], "absent", True, [K2]),
+    (["no-pty " + K1], [K1], "present", False, [K1]),
+])
+def test_merge_keys(lines, keys, state, exclusive, expected):
+    wanted = [sys_keys.parse(k) for k in keys]
+    assert sys_keys.merge(lines, wanted, state, exclusive) == expected
+
+
+def test_wanted_keys_options_and_comment():
+    keys = sys_keys.wanted_keys(K1 + "\n\n" + K2, key_options="no-pty", comment="c")
+    assert [sys_keys.render(k) for k in keys] == ["no-pty ssh-ed25519 AAAAkey1 c", "no-pty ssh-rsa AAAAkey2 c"]
+    with pytest.raises(ValueError):
+        sys_keys.wanted_keys("not a key")
+
+
+@pytest.mark.parametrize("kwargs, line", [
+    ({"job": "ls"}, "* * * * * ls"),
+    ({"job": "ls", "minute": "5", "hour": "2"}, "5 2 * * * ls"),
+    ({"job": "ls", "special_time": "reboot"}, "@reboot ls"),
+    ({"job": "ls", "disabled": True, "weekday": "1-5"}, "#* * * * 1-5 ls"),
+    ({"job": "ls", "user": "nobody"}, "* * * * * nobody ls"),
+])
+def test_cron_job_line(kwargs, line):
+    assert sys_cron.job_line(**kwargs) == line
+
+
+@pytest.mark.parametrize("lines, name, entry, expected", [
+    ([], "a", "* * * * * x", ["#Ansible: a", "* * * * * x"]),
+    (["#Ansible: a", "* * * * * x"], "a", "1 * * * * x", ["#Ansible: a", "1 * * * * x"]),
+    (["MAILTO=x", "#Ansible: a", "* * * * * x", "0 0 * * * other"], "a", None, ["MAILTO=x", "0 0 * * * other"]),
+    (["0 0 * * * other"], "a", None, ["0 0 * * * other"]),
+    (["#Ansible: a"], "a", "* * * * * y", ["#Ansible: a", "* * * * * y"]),
+])
+def test_cron_set_job(lines, name, entry, expected):
+    assert sys_cron.set_job(lines, name, entry) == expected
+
+
+def test_cron_env_and_listing():
+    lines = sys_cron.set_env(["#Ansible: a", "* * * * * x"], "PATH", "/bin")
+    assert lines[0] == "PATH=/bin"
+    lines = sys_cron.set_env(lines, "SHELL", "/bin/sh", insertafter="PATH")
+    assert lines[:2] == ["PATH=/bin", "SHELL=/bin/sh"]
+    assert sys_cron.envs(lines) == ["PATH", "SHELL"] and sys_cron.jobs(lines) == ["a"]
+    assert sys_cron.set_env(lines, "PATH", None)[0] == "SHELL=/bin/sh"
+
+
+def test_dpkg_query_and_versions():
+    states = sys_apt.parse_dpkg_query("tree\tinstall ok installed\t2.1.0-1\n"
+                                      "cron\tdeinstall ok config-files\t3.0pl1-162\nbad line\n")
+    assert sys_apt.installed_version(states, "tree") == "2.1.0-1"
+    assert sys_apt.installed_version(states, "cron") is None and states["cron"][0] == "config-files"
+    assert sys_apt.installed_version(states, "jq") is None
+
+
+@pytest.mark.parametrize("spec, split", [("nginx", ("nginx", None)), ("nginx=1.22*", ("nginx", "1.22*")),
+                                         (" jq = 1.6 ", ("jq", "1.6"))])
+def test_apt_split_spec(spec, split):
+    assert sys_apt.split_spec(spec) == split
+
+
+@pytest.mark.parametrize("installed, wanted, ok", [
+    ("1.2-1", None, True), (None, None, False), ("1.2-1", "1.2-1", True), ("1.2-1", "1.2*", True),
+    ("1.3-1", "1.2*", False), ("1.2-1", "1.2", False),
+])
+def test_apt_version_matches(installed, wanted, ok):
+    assert sys_apt.version_matches(installed, wanted) is ok
+
+
+def test_apt_policy_and_simulation():
+    policy = ("tree:\n  Installed: (none)\n  Candidate: 2.1.0-1\n  Version table:\n"
+              "nope:\n  Installed: (none)\n  Candidate: (none)\n")
+    assert sys_apt.parse_policy(policy) == {"tree": "2.1.0-1", "nope": None}
+    sim = ("NOTE: This is only a simulation!\nInst libonig5 (6.9.8-1 Debian:12/stable [amd64])\n"
+           "Inst jq (1.6-2.1 Debian:12/stable [amd64])\nConf jq (1.6-2.1 Debian:12/stable [amd64])\n"
+           "Remv tree [2.1.0-1]\nPurg cron [3.0pl1-162]\n")
+    assert sys_apt.parse_simulation(sim) == {"libonig5": "6.9.8-1", "jq": "1.6-2.1", "tree": None, "cron": None}
+
+
+@pytest.mark.parametrize("lines, key, value, expected", [
+    ([], "vm.swappiness", "10", ["vm.swappiness=10"]),
+    (["# c", "vm.swappiness = 10"], "vm.swappiness", "10", ["# c", "vm.swappiness = 10"]),
+    (["vm.swappiness=5", "x=1", "vm.swappiness=6"], "vm.swappiness", "10", ["vm.swappiness=10", "x=1"]),
+    (["vm/swappiness=5"], "vm.swappiness", None, []),
+    (["net.ipv4.ip_local_port_range = 1024  65000"], "net.ipv4.ip_local_port_range", "1024 65000",
+     ["net.ipv4.ip_local_port_range = 1024  65000"]),
+])
+def test_sysctl_set_key(lines, key, value, expected):
+    assert sys_sysctl.set_key(lines, key, value) == expected
+
+
+@pytest.mark.parametrize("req, split", [("Flask", ("flask", "")), ("foo_bar[x]>=1,<2", ("foo-bar", ">=1,<2")),
+                                        ("a.b == 1.0 ; python_version>'3'", ("a-b", "== 1.0"))])
+def test_pip_split(req, split):
+    assert sys_pip.split_req(req) == split
+
+
+@pytest.mark.parametrize("installed, spec, ok", [
+    ("1.0", "", True), (None, "", False), ("1.0", "==1", True), ("1.0.5", "==1.0.*", True), ("1.1", "==1.0.*", False),
+    ("2.2", "~=2.1", True), ("3.0", "~=2.1", False), ("1.0rc1", "<1.0", True), ("1.5", ">=1,<2", True),
+    ("2.0", ">=1,<2", False), ("1.0", "!=1.0", False), ("10.0", ">9.9", True),
+])
+def test_pip_satisfied(installed, spec, ok):
+    assert sys_pip.satisfied(installed, spec) is ok
+
+
+REFS = {"HEAD->": "refs/heads/main", "HEAD": "a" * 40, "refs/heads/main": "a" * 40, "refs/heads/dev": "b" * 40,
+        "refs/tags/v1": "c" * 40, "refs/tags/v1^{}": "d" * 40}
+
+
+@pytest.mark.parametrize("version, expected", [
+    ("HEAD", ("a" * 40, "branch:main")), ("dev", ("b" * 40, "branch:dev")), ("v1", ("d" * 40, "tag")),
+    ("E" * 40, ("e" * 40, "sha")), ("nope", (None, "unknown")),
+])
+def test_git_resolve(version, expected):
+    assert resolve(REFS, version) == expected
+
+
+def test_common_arguments():
+    assert [boolean(v) for v in ("yes", "No", True, "1", "off")] == [True, False, True, True, False]
+    with pytest.raises(ModuleFailed):
+        boolean("maybe")
+    assert as_list("a, b,,c") == ["a", "b", "c"] and as_list(["a", ["b"]]) == ["a", "b"] and as_list(None) == []
+    assert headers_of("A: 1, B:2") == {"A": "1", "B": "2"} and headers_of({"X": 1}) == {"X": "1"}
+
+
+MINE = ["user", "group", "authorized_key", "cron", "hostname", "sysctl", "apt", "package", "pip", "service",
+        "systemd", "systemd_service", "git", "get_url", "uri", "wait_for"]
+AGENT = Path(__file__).resolve().parents[3] / "orch" / "agent"
+
+
+@pytest.mark.parametrize("path", sorted(AGENT.glob("sys_*.py")) + [AGENT / "modules" / f"{m}.py" for m in MINE],
+                         ids=lambda p: p.name)
+def test_agent_code_parses_as_python_38_and_uses_stdlib_only(path):
+    tree = ast.parse(path.read_text(), feature_version=(3, 8))
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            roots = [a.name.split(".")[0] for a in node.names]
+        elif isinstance(node, ast.ImportFrom) and node.level == 0:
+            roots = [node.module.split(".")[0]]
+        else:
+            continue
+        assert all(r in ("__future__",) or r in __import__("sys").stdlib_module_names for r in roots), roots
+    assert "removeprefix" not in path.read_text() and "removesuffix" not in path.read_text()
