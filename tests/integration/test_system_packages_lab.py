@@ -43,6 +43,15 @@ def test_apt_update_cache_and_valid_time(t):
     assert not fresh["changed"] and not fresh["cache_updated"]
     planned = ok(t.session().run("apt", {"update_cache": True}, check=True))
     assert planned["changed"] and planned["cache_updated"]
+    # a host without package lists: the plan assumes the update, the apply does it
+    t.sh("apt-get purge -y -q tree >/dev/null 2>&1; rm -rf /var/lib/apt/lists/*_Packages*")
+    args = {"name": "tree", "update_cache": True, "cache_valid_time": 3600}
+    planned = ok(t.session().run("apt", args, check=True))
+    assert planned["changed"] and planned["cache_updated"] and planned["warnings"]
+    applied = ok(t.run("apt", args))
+    assert applied["changed"] and applied["cache_updated"]
+    assert ok(t.run("apt", args))["changed"] is False
+    ok(t.run("apt", {"name": "tree", "state": "absent"}))
 
 
 def test_apt_install_pin_remove(t):

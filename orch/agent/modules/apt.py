@@ -172,13 +172,21 @@ def run(ctx, args):
         return result
     result["changed"] = True
     if ctx.check:
-        out, err = _apt_get(ctx, args, action, specs_to_run, simulate=True)
+        try:
+            out, err = _apt_get(ctx, args, action, specs_to_run, simulate=True)
+        except ModuleFailed:
+            if not result["cache_updated"] or action != "install":
+                raise
+            # The lists are stale (or empty) and the step would refresh them first:
+            # plan the install with its version unknown rather than fail the plan.
+            out = ""
+            result["warnings"] = ["package lists would be updated first; versions are not known yet"]
         simulated = sys_apt.parse_simulation(out)
         for pkg, version in simulated.items():
             ctx.overlay.set("package", pkg, version)
         after = dict(current)
         for name in changes:
-            after[name] = simulated.get(name, changes[name]) if action == "install" else None
+            after[name] = (simulated.get(name, changes[name]) or "?") if action == "install" else None
             ctx.overlay.set("package", name, after[name])
     else:
         out, err = _apt_get(ctx, args, action, specs_to_run)
