@@ -168,3 +168,15 @@ def plan_isdir(ctx, path):
     if _fsview is None or not ctx.check:
         return os.path.isdir(path)
     return _fsview.lookup(ctx, path, follow=True).isdir
+
+
+def safe_name(value, what, slash_ok=True):
+    """A name that goes into an argv: never an option ('-x'), never multi-line.
+
+    Commands get no shell, but a leading '-' would still be read as an option
+    (apt-get -o..., useradd --...), which can run commands.
+    """
+    text = str(value)
+    if not text or text.startswith("-") or any(c in text for c in "\n\r\0") or (not slash_ok and "/" in text):
+        raise ModuleFailed("invalid %s %r" % (what, text))
+    return text

@@ -12,7 +12,7 @@ import subprocess
 import tempfile
 
 from .context import MISSING, ModuleFailed
-from .sys_common import choice, opt_bool, run_ok
+from .sys_common import choice, opt_bool, run_ok, safe_name
 
 
 def has_systemd():
@@ -156,7 +156,7 @@ def manage(ctx, args, use_systemd=None):
     name = args.get("name")
     if not name:
         raise ModuleFailed("missing required argument: name")
-    name = str(name)
+    name = safe_name(name, "service name", slash_ok=False)
     state = choice(args, "state", ("started", "stopped", "restarted", "reloaded"))
     enabled = opt_bool(args, "enabled")
     daemon_reload = opt_bool(args, "daemon_reload", False)

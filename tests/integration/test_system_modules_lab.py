@@ -110,3 +110,19 @@ def test_authorized_key_options_exclusive_absent(t):
     plan_apply(t, "authorized_key", {"user": name, "key": KEY1, "state": "absent"})
     assert t.sh(f"cat {keyfile}") == ""
     _cleanup_user(t, name)
+
+
+@pytest.mark.parametrize("module, args", [
+    ("apt", {"name": "-oAPT::Update::Pre-Invoke::=touch /tmp/pwned-apt"}),
+    ("user", {"name": "--badname"}),
+    ("group", {"name": "-g0"}),
+    ("service", {"name": "../../bin/sh", "state": "started"}),
+    ("pip", {"name": "--index-url=http://127.0.0.1:1/"}),
+    ("cron", {"name": "x", "user": "-r", "job": "true"}),
+    ("git", {"repo": "--upload-pack=touch /tmp/pwned-git", "dest": "/tmp/pwned-dest"}),
+])
+def test_option_like_values_are_refused(t, module, args):
+    for check in (True, False):
+        result = t.session().run(module, args, check=check)
+        assert result["failed"] and "invalid" in result["msg"], result
+    assert t.sh("ls /tmp/pwned* 2>/dev/null | wc -l") == "0"

@@ -10,7 +10,7 @@ import os
 import time
 
 from ..context import MISSING, ModuleFailed
-from ..sys_common import as_list, opt_bool
+from ..sys_common import as_list, opt_bool, safe_name
 from .. import sys_apt
 
 ENV = {"DEBIAN_FRONTEND": "noninteractive", "DEBCONF_NONINTERACTIVE_SEEN": "true", "LC_ALL": "C"}
@@ -150,7 +150,9 @@ def run(ctx, args):
     upgrade = str(args.get("upgrade") or "no").lower()
     if upgrade not in ("no", "false"):
         raise ModuleFailed("apt: upgrade=%s is not supported by orch" % upgrade)
-    specs = as_list(args.get("name") or args.get("pkg") or args.get("package"))
+    specs = [safe_name(s, "package name") for s in as_list(args.get("name") or args.get("pkg") or args.get("package"))]
+    if args.get("default_release"):
+        safe_name(args["default_release"], "default_release")
     result = {"cache_updated": False, "cache_update_time": cache_time(), "changed": False}
     update_cache(ctx, args, result)
     deb = args.get("deb")

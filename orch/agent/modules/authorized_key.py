@@ -9,7 +9,7 @@ import os
 import urllib.request
 
 from ..context import ModuleFailed
-from ..sys_common import (choice, opt_bool, plan_isdir, plan_mkdir, plan_read, plan_write, record, text_diff,
+from ..sys_common import (choice, safe_name, opt_bool, plan_isdir, plan_mkdir, plan_read, plan_write, record, text_diff,
                           write_atomic)
 from .. import sys_keys, sys_users
 
@@ -30,7 +30,7 @@ def run(ctx, args):
     user, key = args.get("user"), args.get("key")
     if not user or key is None:
         raise ModuleFailed("missing required arguments: user, key")
-    user = str(user)
+    user = safe_name(user, "user", slash_ok=False)
     state = choice(args, "state", ("present", "absent"), "present")
     exclusive = opt_bool(args, "exclusive", False)
     manage_dir = opt_bool(args, "manage_dir", True)

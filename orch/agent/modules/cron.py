@@ -9,7 +9,7 @@ import os
 import pwd
 
 from ..context import MISSING, ModuleFailed
-from ..sys_common import choice, opt_bool, plan_read, plan_write, record, text_diff, write_atomic
+from ..sys_common import choice, opt_bool, plan_read, plan_write, record, safe_name, text_diff, write_atomic
 from .. import sys_cron, sys_users
 
 
@@ -54,7 +54,7 @@ def run(ctx, args):
     name = args.get("name")
     name = None if name is None else str(name)
     env = opt_bool(args, "env", False)
-    user = str(args.get("user") or ("root" if args.get("cron_file") else _me()))
+    user = safe_name(args.get("user") or ("root" if args.get("cron_file") else _me()), "user", slash_ok=False)
     special = args.get("special_time")
     if special is not None and str(special) not in sys_cron.SPECIALS:
         raise ModuleFailed("special_time must be one of: %s" % ", ".join(sys_cron.SPECIALS))

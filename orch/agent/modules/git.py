@@ -8,7 +8,7 @@ import os
 import re
 
 from ..context import MISSING, ModuleFailed
-from ..sys_common import opt_bool
+from ..sys_common import opt_bool, safe_name
 
 ENV = {"GIT_TERMINAL_PROMPT": "0", "LC_ALL": "C", "GIT_SSH_COMMAND": "ssh -o BatchMode=yes"}
 SHA = re.compile(r"^[0-9a-fA-F]{40}$")
@@ -63,7 +63,8 @@ def run(ctx, args):
     if not repo or not dest:
         raise ModuleFailed("missing required arguments: repo, dest")
     repo, dest = str(repo), os.path.abspath(os.path.expanduser(str(dest)))
-    version = str(args.get("version") or "HEAD")
+    version = safe_name(args.get("version") or "HEAD", "version")
+    safe_name(repo, "repo")
     force, bare = opt_bool(args, "force", False), opt_bool(args, "bare", False)
     update, clone = opt_bool(args, "update", True), opt_bool(args, "clone", True)
     depth = int(args["depth"]) if args.get("depth") else None

@@ -5,7 +5,7 @@ later ``user: group=NAME`` plans against it instead of failing.
 """
 
 from ..context import ModuleFailed
-from ..sys_common import choice, opt_bool, record, run_ok
+from ..sys_common import choice, opt_bool, record, run_ok, safe_name
 from .. import sys_users
 
 
@@ -13,7 +13,7 @@ def run(ctx, args):
     name = args.get("name")
     if not name:
         raise ModuleFailed("missing required argument: name")
-    name = str(name)
+    name = safe_name(name, "group name", slash_ok=False)
     state = choice(args, "state", ("present", "absent"), "present")
     gid = args.get("gid")
     gid = int(gid) if gid not in (None, "") else None

@@ -34,7 +34,7 @@ def run(ctx, args):
     name = str(args.get("name") or "").strip()
     if not name:
         raise ModuleFailed("missing required argument: name")
-    if any(c.isspace() for c in name) or len(name) > 253:
+    if any(c.isspace() for c in name) or len(name) > 253 or name.startswith("-") or "/" in name:
         raise ModuleFailed("invalid hostname %r" % name)
     use = str(args.get("use") or "debian")
     if use not in ("debian", "systemd", "generic", "auto"):

@@ -13,7 +13,7 @@ import shutil
 import sys
 
 from ..context import ModuleFailed
-from ..sys_common import as_list, choice, opt_bool
+from ..sys_common import as_list, choice, opt_bool, safe_name
 from .. import sys_pip
 
 ENV = {"PIP_DISABLE_PIP_VERSION_CHECK": "1", "PYTHONIOENCODING": "utf-8"}
@@ -66,7 +66,7 @@ def _freeze(ctx, pip, chdir):
 
 
 def run(ctx, args):
-    names = as_list(args.get("name"))
+    names = [safe_name(n, "package name") for n in as_list(args.get("name"))]
     requirements = args.get("requirements")
     if not names and not requirements:
         raise ModuleFailed("one of the following is required: name, requirements")

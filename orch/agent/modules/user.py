@@ -9,7 +9,7 @@ import os
 import shutil
 
 from ..context import ModuleFailed
-from ..sys_common import as_list, choice, opt_bool, read_text, record, run_ok
+from ..sys_common import as_list, choice, opt_bool, read_text, record, run_ok, safe_name
 from .. import sys_users
 
 _FIELDS = ("uid", "group", "groups", "home", "shell", "comment")
@@ -135,7 +135,12 @@ def run(ctx, args):
     name = args.get("name")
     if not name:
         raise ModuleFailed("missing required argument: name")
-    name = str(name)
+    name = safe_name(name, "user name", slash_ok=False)
+    for key in ("group", "shell", "home"):
+        if args.get(key) not in (None, ""):
+            safe_name(args[key], key)
+    for g in as_list(args.get("groups")):
+        safe_name(g, "group name", slash_ok=False)
     state = choice(args, "state", ("present", "absent"), "present")
     system = opt_bool(args, "system", False)
     current = sys_users.user(ctx, name)
