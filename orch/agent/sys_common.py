@@ -180,3 +180,10 @@ def safe_name(value, what, slash_ok=True):
     if not text or text.startswith("-") or any(c in text for c in "\n\r\0") or (not slash_ok and "/" in text):
         raise ModuleFailed("invalid %s %r" % (what, text))
     return text
+
+
+def plan_file(ctx, path, content=None, mode=None, uid=None, gid=None):
+    """Check mode: a file would be at ``path`` (content bytes, or None when unknown)."""
+    if _fsview is not None and ctx.check:
+        _fsview.record_file(ctx, path, content=content, mode=mode,
+                            uid=None if uid in (None, -1) else uid, gid=None if gid in (None, -1) else gid)

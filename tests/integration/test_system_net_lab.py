@@ -193,3 +193,18 @@ def test_git_shallow_and_bare(t, repo):
     assert applied["after"] == shas["main"]
     missing = t.run("git", {"repo": url, "dest": f"/srv/co-{t.transport}-x", "version": "nope"})
     assert missing["failed"] and "nope" in missing["msg"]
+
+
+def test_plan_copy_then_sysctl_reads_the_planned_file(t):
+    """The file modules' plan (fsview) is what sysctl reads: no change predicted for a value copy writes."""
+    path = f"/etc/sysctl.d/91-orch-{t.transport}.conf"
+    t.sh(f"rm -f {path}")
+    current = t.sh("cat /proc/sys/vm/swappiness")
+    steps = [("copy", {"dest": path, "content": f"vm.swappiness={current}\n"}),
+             ("sysctl", {"name": "vm.swappiness", "value": current, "sysctl_file": path})]
+    planner = t.session()
+    plans = [ok(planner.run(m, a, check=True))["changed"] for m, a in steps]
+    assert t.sh(f"test -e {path} || echo none") == "none"
+    applied = [ok(t.run(m, a))["changed"] for m, a in steps]
+    assert plans == applied == [True, False]
+    t.sh(f"rm -f {path}")

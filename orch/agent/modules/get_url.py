@@ -15,7 +15,7 @@ import tempfile
 import time
 
 from ..context import ModuleFailed
-from ..sys_common import opt_bool
+from ..sys_common import opt_bool, plan_file
 from .. import sys_http
 
 _ALGOS = ("md5", "sha1", "sha224", "sha256", "sha384", "sha512")
@@ -113,6 +113,7 @@ def run(ctx, args):
         if need:
             if not force and ctx.check:
                 result["changed"] = True
+                plan_file(ctx, dest, None, mode, uid, gid)  # content known only after the download
             else:
                 # The temporary file sits next to dest for an atomic rename (in check mode: /tmp).
                 directory = os.path.dirname(dest) or "."
@@ -128,6 +129,9 @@ def run(ctx, args):
                     need = False
                 else:
                     result["changed"] = True
+                    if ctx.check:
+                        with open(tmp, "rb") as handle:
+                            plan_file(ctx, dest, handle.read(), mode, uid, gid)
         if result["changed"] and not ctx.check:
             if not os.path.isdir(os.path.dirname(dest) or "."):
                 raise ModuleFailed("Destination %s does not exist" % os.path.dirname(dest))
