@@ -11,6 +11,7 @@ import os
 import subprocess
 import tempfile
 
+from . import fsview
 from .context import MISSING, ModuleFailed
 from .sys_common import choice, opt_bool, run_ok, safe_name
 
@@ -27,7 +28,8 @@ class SysV:
         self.script = os.path.join("/etc/init.d", name)
 
     def exists(self):
-        return os.path.isfile(self.script)
+        # Through the plan: an init script a template step would write makes the service exist.
+        return fsview.lookup(self.ctx, self.script, follow=True).state == "file"
 
     def running(self, pattern=None):
         if pattern:
