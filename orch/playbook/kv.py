@@ -91,15 +91,18 @@ def parse_kv(text: str, free_form: bool = False, location: Location | None = Non
     ``command: echo a=b`` keeps ``a=b`` in the command, as Ansible does).
     """
     options: dict[str, str] = {}
-    raw: list[str] = []
+    raw = text
+    has_raw = False
     for word in split_args(text, location):
         pair = _split_pair(word)
         if pair and (not free_form or free_form_keys is None or pair[0] in free_form_keys):
             options[pair[0]] = pair[1]
+            # Take the pair out of the text itself, so a multi-line script keeps its lines.
+            raw = re.sub(r"(^|\s)" + re.escape(word) + r"(?=\s|$)", "", raw, count=1)
         elif free_form:
-            raw.append(word.replace("\\=", "="))
+            has_raw = True
         else:
             raise ParseError(f"expected key=value arguments, got {word!r}", location=location)
-    if raw:
-        options["_raw_params"] = " ".join(raw)
+    if has_raw:
+        options["_raw_params"] = raw.strip().replace("\\=", "=")
     return options
