@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import os
-import tempfile
 
+from . import files
 from .context import MISSING, ModuleFailed
 
 _TRUE = ("yes", "on", "1", "true", "y", "t")
@@ -77,31 +77,10 @@ def read_text(path):
 
 def write_atomic(path, text, mode=None, uid=None, gid=None):
     """Replace a file (text or bytes) in one rename, keeping its mode/owner unless told otherwise."""
-    directory = os.path.dirname(os.path.abspath(path))
-    try:
-        st = os.stat(path)
-        mode = st.st_mode & 0o7777 if mode is None else mode
-        uid = st.st_uid if uid is None else uid
-        gid = st.st_gid if gid is None else gid
-    except FileNotFoundError:
-        mode = 0o644 if mode is None else mode
-    fd, tmp = tempfile.mkstemp(prefix=".orch-", dir=directory)
-    try:
-        data = text if isinstance(text, bytes) else text.encode("utf-8", "surrogateescape")
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(tmp, mode)
-        if uid is not None or gid is not None:
-            os.chown(tmp, -1 if uid is None else uid, -1 if gid is None else gid)
-        os.rename(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
+    data = text if isinstance(text, bytes) else text.encode("utf-8", "surrogateescape")
+    if mode is None and not os.path.exists(path):
+        mode = 0o644
+    files.atomic_write(path, data=data, mode=mode, uid=-1 if uid is None else uid, gid=-1 if gid is None else gid)
 
 
 def text_diff(before, after, before_header=None, after_header=None):
