@@ -118,6 +118,8 @@ class RunConsoleSink:
             self._out(line, _COLOURS[status])
         if self.show_diff:
             self._diff(result)
+        for warning in result.get("warnings") or []:
+            self._out(f"[WARNING]: [{event.host}] {warning}", "magenta")
 
     def _item(self, host: str | None, item: dict) -> None:
         status = "failed" if item.get("failed") else "skipped" if item.get("skipped") else \
