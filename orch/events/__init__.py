@@ -9,7 +9,10 @@ from __future__ import annotations
 import threading
 import time
 from dataclasses import dataclass, field
-from typing import Any, Callable, Protocol
+from typing import TYPE_CHECKING, Any, Callable, Protocol
+
+if TYPE_CHECKING:
+    from orch.events.masking import Masker
 
 
 @dataclass
@@ -37,13 +40,19 @@ class Sink(Protocol):
 
 
 class EventBus:
-    """Delivers events to sinks one at a time (workers run in threads)."""
+    """Delivers events to sinks one at a time (workers run in threads), secrets masked first."""
 
-    def __init__(self, sinks: list[Sink] | None = None) -> None:
+    def __init__(self, sinks: list[Sink] | None = None, masker: "Masker | None" = None) -> None:
+        from orch.events.masking import Masker
+
         self.sinks: list[Sink] = list(sinks or [])
+        self.masker = masker or Masker()
         self._lock = threading.Lock()
 
     def emit(self, kind: str, host: str | None = None, task: str | None = None, **data: Any) -> None:
+        if self.masker:
+            data = self.masker.mask(data)
+            task = self.masker.mask(task)
         event = Event(kind, host, task, data)
         with self._lock:
             for sink in self.sinks:
