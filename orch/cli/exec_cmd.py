@@ -49,6 +49,9 @@ def exec_command(pattern, inventories, module, module_args, limit, forks, become
     if become_user:
         overrides["ansible_become_user"] = become_user
     bus = EventBus()
+    become_password = ask_become_password(ask_become_pass)
+    if become_password:
+        bus.masker.remember(become_password)
     if as_json:
         from orch.events.jsonlines import JsonLinesSink
 
@@ -59,5 +62,5 @@ def exec_command(pattern, inventories, module, module_args, limit, forks, become
         bus.sinks.append(AdhocConsoleSink(sys.stdout, color=sys.stdout.isatty(), one_line=one_line))
     targets = [HostTarget(h.name, h.vars) for h in hosts]
     results = run_adhoc(targets, module, args, bus, forks=forks, overrides=overrides,
-                        become_password=ask_become_password(ask_become_pass))
+                        become_password=become_password)
     exit_with(exit_code(results))

@@ -94,6 +94,8 @@ def execute_playbook(playbook, inventories, as_json, **kwargs) -> int:
     inventory = load_inventory(inventory_sources(inventories),
                                extra_vars_dirs=[os.path.dirname(os.path.abspath(playbook))])
     bus = EventBus()
+    if options.become_password:
+        bus.masker.remember(options.become_password)
     if as_json:
         from orch.events.jsonlines import JsonLinesSink
 
