@@ -25,8 +25,10 @@ from orch.cli.errors import exit_with
 @click.option("-T", "--timeout", type=float, help="Connection timeout in seconds.")
 @click.option("-o", "--one-line", is_flag=True, help="One line per host.")
 @click.option("--json", "as_json", is_flag=True, help="JSON-lines events on stdout.")
+@click.option("--no-color", is_flag=True, help="No colours.")
+@click.option("--runs-dir", metavar="DIR", help="Where the run record goes (default: .orch/runs).")
 def exec_command(pattern, inventories, module, module_args, limit, forks, become, become_user, ask_become_pass,
-                 user, connection, timeout, one_line, as_json) -> None:
+                 user, connection, timeout, one_line, as_json, no_color=False, runs_dir=None) -> None:
     """Run MODULE with ARGS on every host matching PATTERN, in parallel."""
     from orch.engine.adhoc import HostTarget, exit_code, run_adhoc
     from orch.events import EventBus
@@ -59,8 +61,14 @@ def exec_command(pattern, inventories, module, module_args, limit, forks, become
     else:
         from orch.events.adhoc_console import AdhocConsoleSink
 
-        bus.sinks.append(AdhocConsoleSink(sys.stdout, color=sys.stdout.isatty(), one_line=one_line))
+        from orch.events.consoles import wants_color
+
+        bus.sinks.append(AdhocConsoleSink(sys.stdout, color=wants_color(no_color), one_line=one_line))
+    from orch.events.recording import open_run_record
+
     targets = [HostTarget(h.name, h.vars) for h in hosts]
-    results = run_adhoc(targets, module, args, bus, forks=forks, overrides=overrides,
-                        become_password=become_password)
+    with open_run_record(bus, "exec", sys.argv[1:], runs_dir=runs_dir) as record:
+        results = run_adhoc(targets, module, args, bus, forks=forks, overrides=overrides,
+                            become_password=become_password)
+        record.finish(exit_code(results))
     exit_with(exit_code(results))

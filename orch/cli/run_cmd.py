@@ -68,6 +68,8 @@ def playbook_options(func):
         click.option("-v", "--verbose", count=True),
         click.option("--force-handlers", is_flag=True),
         click.option("--json", "as_json", is_flag=True, help="JSON-lines events on stdout."),
+        click.option("--no-color", is_flag=True, help="Plain lines, no colours, no live view."),
+        click.option("--runs-dir", metavar="DIR", help="Where the run record goes (default: .orch/runs)."),
     ]
     for option in reversed(options):
         func = option(func)
@@ -83,7 +85,8 @@ def run_command(playbook, inventories, as_json, **kwargs) -> None:
     exit_with(code)
 
 
-def execute_playbook(playbook, inventories, as_json, **kwargs) -> int:
+def execute_playbook(playbook, inventories, as_json, *, runs_dir=None, no_color=False, command="run",
+                     **kwargs) -> int:
     from orch.engine.playbook_run import PlaybookRun
     from orch.events import EventBus
     from orch.inventory import load_inventory
@@ -96,16 +99,14 @@ def execute_playbook(playbook, inventories, as_json, **kwargs) -> int:
     bus = EventBus()
     if options.become_password:
         bus.masker.remember(options.become_password)
-    if as_json:
-        from orch.events.jsonlines import JsonLinesSink
+    from orch.events.consoles import add_run_console
+    from orch.events.recording import open_run_record
 
-        bus.sinks.append(JsonLinesSink(sys.stdout, kinds={"task_result", "summary"}))
-    else:
-        from orch.events.run_console import RunConsoleSink
-
-        bus.sinks.append(RunConsoleSink(sys.stdout, color=sys.stdout.isatty(), verbosity=options.verbosity,
-                                        show_diff=options.diff))
-    states = PlaybookRun(book, inventory, options, bus).run()
+    console = add_run_console(bus, book, as_json=as_json, no_color=no_color, verbosity=options.verbosity,
+                              show_diff=options.diff)
+    with console, open_run_record(bus, command, sys.argv[1:], playbook=playbook, runs_dir=runs_dir) as record:
+        states = PlaybookRun(book, inventory, options, bus).run()
+        record.finish(run_exit_code(states))
     return run_exit_code(states)
 
 
