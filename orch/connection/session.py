@@ -32,6 +32,7 @@ class AgentSession:
         self._proc: Process | None = None
         self._ids = itertools.count(1)
         self._lock = threading.Lock()  # delegated hosts share a session between workers
+        self.round_trips = 0  # requests answered, for measurements (bench/)
         self.info: dict = {}
 
     @property
@@ -92,6 +93,7 @@ class AgentSession:
             self._proc = None
             raise AgentError("connection to the agent was lost" + (f": {err}" if err else ""), host=self.host)
         answer = json.loads(line)
+        self.round_trips += 1
         if "error" in answer:
             raise HostFailure(f"agent: {answer['error']}", host=self.host)
         return answer

@@ -85,14 +85,20 @@ def _file_bytes(step: "StepContext", args: dict, subdir: str) -> tuple[bytes, st
         raise HostFailure(f"cannot read {path}: {exc.strerror}") from None
 
 
+def _wire(args: dict, content: bytes, inline: bool) -> dict:
+    """The copy/template step as the agent takes it: checksum, and the bytes when inline."""
+    wire = {k: v for k, v in args.items() if k != "content"}
+    wire["_checksum"] = hashlib.sha1(content).hexdigest()
+    if inline:
+        wire["_content_b64"] = base64.b64encode(content).decode()
+    return wire
+
+
 def _send_content(step: "StepContext", module: str, args: dict, content: bytes) -> dict:
     """copy/template to the agent: content inline when small, else checksum first."""
-    checksum = hashlib.sha1(content).hexdigest()
-    wire = {k: v for k, v in args.items() if k not in ("src", "content")}
-    wire["_checksum"] = checksum
     if len(content) <= INLINE_LIMIT or step.diff:
-        wire["_content_b64"] = base64.b64encode(content).decode()
-        return step.agent_run(module, wire)
+        return step.agent_run(module, _wire(args, content, inline=True))
+    wire = _wire(args, content, inline=False)
     result = step.agent_run(module, wire)
     if result.get("needs_content"):
         wire["_content_b64"] = base64.b64encode(content).decode()
@@ -100,7 +106,7 @@ def _send_content(step: "StepContext", module: str, args: dict, content: bytes) 
     return result
 
 
-def template(step: "StepContext", args: dict) -> dict:
+def _rendered(step: "StepContext", args: dict) -> bytes:
     if not args.get("src"):
         raise OrchError("template needs 'src'")
     raw, path = _file_bytes(step, args, "templates")
@@ -108,28 +114,61 @@ def template(step: "StepContext", args: dict) -> dict:
         text = raw.decode("utf-8")
     except UnicodeDecodeError:
         raise HostFailure(f"template {path} is not UTF-8 text") from None
-    rendered = step.render_template_file(text, path)
-    return _send_content(step, "template", args, rendered.encode("utf-8"))
+    return step.render_template_file(text, path).encode("utf-8")
 
 
-def copy(step: "StepContext", args: dict) -> dict:
+def template(step: "StepContext", args: dict) -> dict:
+    return _send_content(step, "template", args, _rendered(step, args))
+
+
+def _copy_content(step: "StepContext", args: dict) -> tuple[dict, bytes] | None:
+    """(args, bytes) of a copy whose content comes from the controller; None for remote or dir copies."""
     if args.get("remote_src") or (args.get("src") is None and "content" not in args):
-        return step.agent_run("copy", args)
+        return None
     if "content" in args and args.get("src") is None:
         content = args["content"]
         if not isinstance(content, str):
             import json
 
             content = json.dumps(content, indent=4)
-        return _send_content(step, "copy", args, str(content).encode("utf-8"))
-    src = str(args["src"])
-    path = step.find_file(src, "files", allow_dir=True)
+        return args, str(content).encode("utf-8")
+    path = step.find_file(str(args["src"]), "files", allow_dir=True)
     if os.path.isdir(path):
-        return _copy_dir(step, args, path, src.endswith("/"))
+        return None
     raw, _ = _file_bytes(step, dict(args, src=path), "files")
     if args.get("mode") == "preserve":
         args = dict(args, mode="%04o" % (os.stat(path).st_mode & 0o7777))
-    return _send_content(step, "copy", args, raw)
+    return args, raw
+
+
+def copy(step: "StepContext", args: dict) -> dict:
+    found = _copy_content(step, args)
+    if found is not None:
+        return _send_content(step, "copy", *found)
+    if args.get("remote_src") or (args.get("src") is None and "content" not in args):
+        return step.agent_run("copy", args)
+    src = str(args["src"])
+    return _copy_dir(step, args, step.find_file(src, "files", allow_dir=True), src.endswith("/"))
+
+
+def batch_step(step: "StepContext", module: str, args: dict) -> tuple[str, dict] | None:
+    """The one agent step a task becomes, when it can go in a batch; None when it cannot.
+
+    Batchable: plain agent modules, and copy/template whose content is small enough to
+    travel inline (one message, no checksum round trip).
+    """
+    if module in CONTROLLER_ACTIONS or module in ("fetch", "script", "raw"):
+        return None
+    if module == "template":
+        content = _rendered(step, args)
+        return ("template", _wire(args, content, inline=True)) if len(content) <= INLINE_LIMIT else None
+    if module == "copy":
+        found = _copy_content(step, args)
+        if found is None:
+            return ("copy", args) if args.get("remote_src") else None
+        wired_args, content = found
+        return ("copy", _wire(wired_args, content, inline=True)) if len(content) <= INLINE_LIMIT else None
+    return module, args
 
 
 def _copy_dir(step: "StepContext", args: dict, path: str, contents_only: bool) -> dict:

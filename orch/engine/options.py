@@ -25,6 +25,7 @@ class RunOptions:
     start_at_task: str | None = None
     verbosity: int = 0
     force_handlers: bool = False
+    batch: bool = True  # consecutive independent steps share one round trip (orch/engine/batching.py)
 
     def connection_overrides(self) -> dict[str, Any]:
         """CLI flags as connection variables; ``None`` means "not given"."""

@@ -10,6 +10,7 @@ import time
 from typing import TYPE_CHECKING, Any
 
 from orch.engine import actions
+from orch.engine.batching import batch_run, run_batch
 from orch.engine.loops import loop_items
 from orch.engine.results import aggregate, censor, public, status_of
 from orch.engine.step import StepContext
@@ -56,8 +57,16 @@ class HostWorker:
     # -- walking items ---------------------------------------------------
 
     def run_items(self, items: list) -> str:
-        for item in items:
-            outcome = self.run_block(item) if isinstance(item, Block) else self.run_task(item)
+        index = 0
+        while index < len(items):
+            item = items[index]
+            batch = batch_run(self, items, index) if self.run.options.batch else []
+            if batch:
+                outcome = run_batch(self, batch)
+                index += len(batch)
+            else:
+                outcome = self.run_block(item) if isinstance(item, Block) else self.run_task(item)
+                index += 1
             if outcome != OK:
                 return outcome
         return OK
@@ -109,19 +118,21 @@ class HostWorker:
                     return OK if not result.get("failed") else self._failure(task, result)
             else:
                 result = self._execute(task, variables, name)
-        except UnreachableError as exc:
-            result = {"unreachable": True, "failed": True, "changed": False, "msg": exc.message}
-        except TemplateError as exc:
+        except (UnreachableError, TemplateError, OrchError) as exc:
+            result = self._error_result(task, exc)
+        return self._finish(task, name, result, started, handler)
+
+    def _error_result(self, task: Task, exc: OrchError) -> dict:
+        if isinstance(exc, UnreachableError):
+            return {"unreachable": True, "failed": True, "changed": False, "msg": exc.message}
+        if isinstance(exc, TemplateError):
             unknown = self._unknown_inputs(task)
             if unknown:
                 # In check mode a result that could not be known makes what reads it unknown too.
-                result = {"changed": True, "unknown": True,
-                          "msg": f"depends on the unknown result of {', '.join(unknown)}"}
-            else:
-                result = {"failed": True, "changed": False, "msg": str(exc)}
-        except OrchError as exc:
-            result = {"failed": True, "changed": False, "msg": exc.message}
-        return self._finish(task, name, result, started, handler)
+                return {"changed": True, "unknown": True,
+                        "msg": f"depends on the unknown result of {', '.join(unknown)}"}
+            return {"failed": True, "changed": False, "msg": str(exc)}
+        return {"failed": True, "changed": False, "msg": exc.message}
 
     def _unknown_inputs(self, task: Task) -> list[str]:
         """Registered variables with unknown (check mode) results that this task mentions."""
@@ -297,13 +308,7 @@ class HostWorker:
         if step.check and self.state.would_change and task.module in ("uri", "wait_for"):
             return {"changed": False, "unknown": True,
                     "msg": "would probe the host after earlier changes: result unknown in check mode"}
-        try:
-            args = self.run.templar.template(task.args, variables, task=name)
-        except TemplateError as exc:
-            # Point at the argument that failed, not at the task's first line.
-            where = _value_location(task.args, exc.message) or task.location
-            raise TemplateError(exc.message, location=where, task=name) from None
-        args = self.run.validate(task, args, name)
+        args = self._templated_args(task, variables, name)
         if task.module in actions.CONTROLLER_ACTIONS:
             return actions.CONTROLLER_ACTIONS[task.module](step, args)
         if task.module in actions.PREPARED_ACTIONS:
@@ -313,6 +318,15 @@ class HostWorker:
         if task.module in ("setup", "gather_facts"):
             return step.agent_run("setup", args)
         return step.agent_run(task.module, args)
+
+    def _templated_args(self, task: Task, variables: dict, name: str) -> dict:
+        try:
+            args = self.run.templar.template(task.args, variables, task=name)
+        except TemplateError as exc:
+            # Point at the argument that failed, not at the task's first line.
+            where = _value_location(task.args, exc.message) or task.location
+            raise TemplateError(exc.message, location=where, task=name) from None
+        return self.run.validate(task, args, name)
 
     # -- includes and meta ------------------------------------------------
 

@@ -132,3 +132,28 @@ def test_serial_batches_and_extra_vars(lab, tmp_path):
     assert res.returncode == 0, res.stdout
     msgs = [e["result"]["msg"] for e in _events(res.stdout) if e["event"] == "task_result"]
     assert msgs == ["me"] * 3
+
+
+def test_batched_steps_stop_at_a_failure_like_single_ones(lab, tmp_path):
+    book = tmp_path / "batch.yml"
+    book.write_text(
+        "- hosts: lab\n  gather_facts: false\n  tasks:\n"
+        "    - file: path=/tmp/orch-batch state=absent\n"
+        "    - file: path=/tmp/orch-batch state=directory\n"
+        "    - command: touch /tmp/orch-batch/a\n"
+        "    - command: /bin/false\n      ignore_errors: true\n"
+        "    - command: ls /nonexistent\n      failed_when: false\n"
+        "    - command: touch /tmp/orch-batch/b\n"
+        "    - command: /bin/false\n"
+        "    - command: touch /tmp/orch-batch/c\n"
+    )
+    orch("exec", "lab", "-i", str(lab.ssh_inventory), "-a", "rm -rf /tmp/orch-batch")
+    res = orch("run", str(book), "-i", str(lab.ssh_inventory), "--json")
+    assert res.returncode == 1
+    statuses = [(e["action"], e["status"], e["ignored"]) for e in _events(res.stdout)
+                if e["event"] == "task_result" and e["host"] == lab.names[0]]
+    assert statuses == [("file", "ok", False), ("file", "changed", False), ("command", "changed", False),
+                        ("command", "failed", True), ("command", "changed", False), ("command", "changed", False),
+                        ("command", "failed", False)]
+    listing = orch("exec", lab.names[0], "-i", str(lab.ssh_inventory), "-a", "ls /tmp/orch-batch")
+    assert listing.stdout.split(">>\n", 1)[1].split() == ["a", "b"]

@@ -1,0 +1,126 @@
+"""Several consecutive steps of a host in one round trip to its agent (DESIGN §2).
+
+A run of tasks can go together when the controller can prepare each of them
+before the earlier ones ran: every one is a plain agent step (no controller
+action, loop, retry, run_once, delegation or gate), they share one agent
+session (same become and check settings), and no task reads what an earlier
+one of the run registers. The agent stops at the first failed step, so a task
+with ``failed_when`` (decided here, afterwards) may only end a run.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import TYPE_CHECKING, Any
+
+from orch.engine import actions
+from orch.errors import OrchError, TemplateError, UnreachableError
+from orch.playbook.model import Block, Task
+from orch.playbook.tags import task_selected
+
+if TYPE_CHECKING:
+    from orch.engine.worker import HostWorker
+
+MAX_BATCH = 64
+_NOT_BATCHED = frozenset({"include_tasks", "include_role", "import_tasks", "import_role", "meta", "setup",
+                          "gather_facts", "raw", "fetch", "script", "uri", "wait_for"})
+_SAME = ("become", "become_user", "become_method", "check_mode", "diff", "environment", "no_log")
+
+
+def _text(task: Task) -> str:
+    return repr((task.args, task.when, task.changed_when, task.failed_when, task.vars, task.environment,
+                 task.name, task.notify))
+
+
+def _eligible(worker: "HostWorker", task: Task) -> bool:
+    return (isinstance(task, Task) and task.module not in _NOT_BATCHED
+            and task.module not in actions.CONTROLLER_ACTIONS and task.loop is None and not task.until
+            and not task.run_once and not task.delegate_to and not worker.run.needs_gate(task))
+
+
+def batch_run(worker: "HostWorker", items: list, start: int) -> list[Task]:
+    """The longest run of tasks from ``items[start]`` that may share one round trip."""
+    first = items[start]
+    if not _eligible(worker, first):
+        return []
+    run = [first]
+    registered = {first.register} if first.register else set()
+    for item in items[start + 1:start + MAX_BATCH]:
+        if run[-1].failed_when is not None or not _eligible(worker, item):
+            break
+        if any(getattr(item, key) != getattr(first, key) for key in _SAME):
+            break
+        text = _text(item)
+        if any(name in text for name in registered):
+            break
+        run.append(item)
+        if item.register:
+            registered.add(item.register)
+    return run if len(run) > 1 else []
+
+
+class _Prepared:
+    __slots__ = ("task", "name", "variables", "started", "step", "wire", "result")
+
+    def __init__(self, task: Task, name: str, variables: dict) -> None:
+        self.task, self.name, self.variables = task, name, variables
+        self.started = time.time()
+        self.step = None
+        self.wire: tuple[str, dict] | None = None
+        self.result: dict | None = None
+
+
+def run_batch(worker: "HostWorker", tasks: list[Task]) -> str:
+    """Prepare every task, send the agent steps in one message, then finish them in order."""
+    from orch.engine.worker import ABORTED, OK
+
+    run, state = worker.run, worker.state
+    prepared: list[_Prepared] = []
+    for task in tasks:
+        if run.aborted():
+            break
+        if not task_selected(task.tags, run.options.tags, run.options.skip_tags) or not run.started(task):
+            continue
+        run.gate.at(state.name, run.position(task))
+        variables = run.task_vars(state, task)
+        item = _Prepared(task, worker._name(task, variables), variables)
+        prepared.append(item)
+        try:
+            if not run.templar.is_true(task.when, variables, location=task.location, task=item.name):
+                item.result = {"changed": False, "skipped": True, "skip_reason": "Conditional result was False"}
+                continue
+            item.step = run.step_context(worker, task, variables, item.name)
+            args = worker._templated_args(task, variables, item.name)
+            item.wire = actions.batch_step(item.step, task.module, args)
+            if item.wire is None:  # e.g. a large file: this one goes on its own, the run ends here
+                item.result = worker._attempts(task, variables, item.name)
+                break
+        except (TemplateError, OrchError) as exc:
+            item.result = worker._error_result(task, exc)
+            break
+    if not prepared and run.aborted():
+        return ABORTED
+    results = _send(worker, [p for p in prepared if p.result is None and p.wire is not None])
+    for item in prepared:
+        if item.result is None:
+            if not results:
+                break  # the agent stopped at an earlier failure: this step never ran
+            item.result = worker._judge(item.task, results.pop(0), item.variables, item.name)
+        outcome = worker._finish(item.task, item.name, item.result, item.started, False)
+        if outcome != OK:
+            return outcome
+    return ABORTED if run.aborted() and len(prepared) < len(tasks) else OK
+
+
+def _send(worker: "HostWorker", items: list[_Prepared]) -> list[dict[str, Any]]:
+    if not items:
+        return []
+    first = items[0].step
+    steps = [{"module": module, "args": args, "check": p.step.check, "diff": p.step.diff,
+              "environment": p.step.environment,
+              "ignore_errors": p.task.failed_when is not None or p.task.ignore_errors is True}
+             for p in items for module, args in [p.wire]]
+    try:
+        return worker.session_for(first).batch(steps)
+    except UnreachableError as exc:
+        return [{"unreachable": True, "failed": True, "changed": False, "msg": exc.message}]
