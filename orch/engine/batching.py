@@ -46,7 +46,9 @@ def batch_run(worker: "HostWorker", items: list, start: int) -> list[Task]:
     run = [first]
     registered = {first.register} if first.register else set()
     for item in items[start + 1:start + MAX_BATCH]:
-        if run[-1].failed_when is not None or not _eligible(worker, item):
+        # Whether the last one fails is decided here afterwards (failed_when, a templated
+        # ignore_errors): the agent could not know whether to go on, so the run ends.
+        if run[-1].failed_when is not None or isinstance(run[-1].ignore_errors, str) or not _eligible(worker, item):
             break
         if any(getattr(item, key) != getattr(first, key) for key in _SAME):
             break
