@@ -20,6 +20,9 @@ COMMANDS = {
     "inventory": "orch.cli.inventory_cmd:inventory_group",
     "lab": "orch.cli.lab_cmd:lab_group",
     "run": "orch.cli.run_cmd:run_command",
+    "vault": "orch.cli.vault_cmd:vault_group",
+    "runs": "orch.cli.runs_cmd:runs_group",
+    "vagrant": "orch.cli.vagrant_cmd:vagrant_group",
 }
 
 
