@@ -12,3 +12,5 @@ from orch.inventory.vars import VarExplanation
 
 __all__ = ["Group", "Host", "Inventory", "InventorySource", "VarExplanation", "load_inventory",
            "register_source"]
+
+import orch.vagrant.source  # noqa: E402,F401  registers -i vagrant:DIR (Vagrant code loads on use)
