@@ -262,3 +262,8 @@ CONTROLLER_ACTIONS = {
     "include_vars": include_vars,
 }
 PREPARED_ACTIONS = {"template": template, "copy": copy, "fetch": fetch, "script": script}
+
+# docker_* modules run here with the docker SDK (the agent is stdlib only): orch/docker/.
+from orch.docker.actions import DOCKER_ACTIONS  # noqa: E402
+
+CONTROLLER_ACTIONS.update(DOCKER_ACTIONS)

@@ -45,6 +45,36 @@ SERVICE_STATES = ["reloaded", "restarted", "started", "stopped"]
 _CMD_COMMON = {"_raw_params": _o(), "cmd": _o(), "chdir": P, "creates": P, "removes": P}
 _PATH_REQ = _o("path", required=True, aliases=["dest", "destfile", "name"])
 
+# community.docker argument names (the subset orch implements; see orch/docker/).
+_DOCKER_SPECS: dict[str, dict[str, dict[str, Any]]] = {
+    "docker_container": {
+        "name": _o(required=True), "image": _o(), "state": _o(choices=["absent", "present", "started", "stopped"],
+                                                             default="started"),
+        "command": R, "entrypoint": _o("list", elements="str"), "env": D, "labels": D,
+        "published_ports": _o("list", elements="str", aliases=["ports"]), "volumes": _o("list", elements="str"),
+        "restart_policy": _o(choices=["no", "on-failure", "always", "unless-stopped"]), "restart_retries": I,
+        "networks": _o("list", elements="raw"), "network_mode": _o(), "user": _o(), "working_dir": _o(),
+        "hostname": _o(), "privileged": B, "init": B, "restart": _o("bool", default=False),
+        "recreate": _o("bool", default=False), "pull": R, "stop_timeout": I, "keep_volumes": _o("bool", default=True),
+        "detach": _o("bool", default=True)},
+    "docker_image": {
+        "name": _o(required=True), "tag": _o(default="latest"), "state": PRESENT_ABSENT,
+        "source": _o(choices=["build", "load", "pull", "local"]), "build": D, "force_source": _o("bool", default=False),
+        "force_absent": _o("bool", default=False), "force_tag": _o("bool", default=False), "repository": _o()},
+    "docker_network": {
+        "name": _o(required=True, aliases=["network_name"]), "state": PRESENT_ABSENT, "driver": _o(default="bridge"),
+        "driver_options": D, "ipam_config": _o("list", elements="dict"), "internal": B, "labels": D,
+        "attachable": B, "enable_ipv6": B, "force": _o("bool", default=False)},
+    "docker_volume": {
+        "volume_name": _o(required=True, aliases=["name"]), "state": PRESENT_ABSENT, "driver": _o(default="local"),
+        "driver_options": D, "labels": D, "recreate": _o(choices=["always", "never", "options-changed"],
+                                                         default="never")},
+    "docker_container_exec": {
+        "container": _o(required=True), "command": _o(), "argv": _o("list", elements="str"), "chdir": _o(),
+        "env": D, "user": _o(), "privileged": B, "detach": _o("bool", default=False),
+        "strip_empty_ends": _o("bool", default=True)},
+}
+
 _MODULES: list[ModuleInfo] = [
     ModuleInfo("command", {**_CMD_COMMON, "argv": _o("list", elements="str"), "stdin": _o(),
                            "stdin_add_newline": _o("bool", default=True), "strip_empty_ends": _o("bool", default=True),
@@ -258,8 +288,9 @@ _MODULES: list[ModuleInfo] = [
     ModuleInfo("pause", {"minutes": _o(), "seconds": _o(), "prompt": _o(), "echo": _o("bool", default=True)}),
     ModuleInfo("add_host", None),
     ModuleInfo("group_by", {"key": _o(required=True), "parents": _o("list", elements="str", default=["all"])}),
-    *[ModuleInfo(n, None, collections=("community.docker",))
-      for n in ("docker_container", "docker_image", "docker_network", "docker_volume", "docker_container_exec")],
+    *[ModuleInfo(n, {**spec, "docker_host": _o(aliases=["docker_url"]), "api_version": _o(aliases=["docker_api_version"]),
+                     "timeout": I}, collections=("community.docker",))
+      for n, spec in _DOCKER_SPECS.items()],
     ModuleInfo("docker_compose_v2", None, collections=("community.docker",), aliases=("docker_compose",)),
 ]
 

@@ -1,0 +1,1 @@
+"""docker_* modules, run on the controller (see orch/docker/actions.py)."""
