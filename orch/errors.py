@@ -74,6 +74,10 @@ class TemplateError(ParseError):
     """A Jinja2 expression failed: undefined variable, bad syntax, bad filter."""
 
 
+class VaultError(ParseError):
+    """Vault-encrypted data cannot be opened: no or wrong password, damaged payload."""
+
+
 class HostFailure(OrchError):
     """A task failed on a host."""
 

@@ -45,6 +45,35 @@ class UnsafeText(str):
     __slots__ = ("loc",)
 
 
+# The vault of the current run (orch.vault.Vault), set by the CLI around loading and running.
+# A module-level hook because vars files are also read deep inside the engine (vars_files,
+# include_vars), which should not need to know about vaults; None: vaulted data is an error.
+_vault: Any = None
+
+
+def set_vault(vault: Any) -> Any:
+    """Install the vault used for encrypted files and ``!vault`` values; returns the previous one."""
+    global _vault
+    previous, _vault = _vault, vault
+    return previous
+
+
+def vault_installed() -> bool:
+    return _vault is not None
+
+
+def decrypt_if_vaulted(text: str, source: str) -> str:
+    """The plaintext of a vault-encrypted file's text; other text unchanged."""
+    if not text.lstrip().startswith("$ANSIBLE_VAULT"):
+        return text
+    if _vault is None:
+        from orch.errors import VaultError
+
+        raise VaultError("this file is vault-encrypted: give --vault-password-file, --ask-vault-pass or --vault-id",
+                         location=Location(source, 1))
+    return _vault.open_file(text, source)
+
+
 def location_of(value: Any, default: Location | None = None) -> Location | None:
     return getattr(value, "loc", None) or default
 
@@ -88,8 +117,12 @@ def _construct_str(loader: _Loader, node: yaml.ScalarNode) -> LocStr:
 
 def _tagged_str(cls: type) -> Any:
     def construct(loader: _Loader, node: yaml.ScalarNode) -> str:
+        if not isinstance(node, yaml.ScalarNode):
+            raise ParseError(f"{node.tag} must tag a string", location=loader._loc(node))
         result = cls(loader.construct_scalar(node))
         result.loc = loader._loc(node)
+        if cls is VaultText and _vault is not None:
+            _vault.noticed(result)  # checked right after loading: a wrong password stops the run early
         return result
 
     return construct
@@ -132,4 +165,8 @@ def load_file(path: str | Path) -> Any:
         raise ParseError(f"not a UTF-8 text file (byte {exc.start})", location=Location(str(path))) from None
     except OSError as exc:
         raise ParseError(f"cannot read file: {exc.strerror}", location=Location(str(path))) from None
-    return loads(text, str(path))
+    plain = decrypt_if_vaulted(text, str(path))
+    data = loads(plain, str(path))
+    if plain is not text:
+        _vault.remember(data)  # every value of an encrypted file is a secret
+    return data

@@ -8,6 +8,7 @@ import click
 
 from orch.cli.common import ask_become_password, inventory_option, inventory_sources
 from orch.cli.errors import exit_with
+from orch.cli.vault_opts import install_vault, make_vault, reveal_inventory, vault_options
 
 
 @click.command("exec")
@@ -27,8 +28,10 @@ from orch.cli.errors import exit_with
 @click.option("--json", "as_json", is_flag=True, help="JSON-lines events on stdout.")
 @click.option("--no-color", is_flag=True, help="No colours.")
 @click.option("--runs-dir", metavar="DIR", help="Where the run record goes (default: .orch/runs).")
+@vault_options
 def exec_command(pattern, inventories, module, module_args, limit, forks, become, become_user, ask_become_pass,
-                 user, connection, timeout, one_line, as_json, no_color=False, runs_dir=None) -> None:
+                 user, connection, timeout, one_line, as_json, no_color=False, runs_dir=None,
+                 vault_ids=(), vault_password_files=(), ask_vault_pass=False) -> None:
     """Run MODULE with ARGS on every host matching PATTERN, in parallel."""
     from orch.engine.adhoc import HostTarget, exit_code, run_adhoc
     from orch.events import EventBus
@@ -40,7 +43,9 @@ def exec_command(pattern, inventories, module, module_args, limit, forks, become
     args = parse_module_args(module, module_args)
     if registry.MODULES[module].spec is not None and module not in registry.CONTROLLER_MODULES:
         args = registry.validate_args(module, args)
+    vault = install_vault(make_vault(vault_ids, vault_password_files, ask_vault_pass))
     inventory = load_inventory(inventory_sources(inventories))
+    reveal_inventory(vault, inventory)  # vaulted connection vars (ansible_password, ...) in plain text
     hosts = inventory.select(pattern, limit=limit)
     if not hosts:
         click.echo(f"[WARNING]: no hosts matched pattern {pattern!r}", err=True)
@@ -51,6 +56,7 @@ def exec_command(pattern, inventories, module, module_args, limit, forks, become
     if become_user:
         overrides["ansible_become_user"] = become_user
     bus = EventBus()
+    vault.attach(bus.masker.remember)
     become_password = ask_become_password(ask_become_pass)
     if become_password:
         bus.masker.remember(become_password)

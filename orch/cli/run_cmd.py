@@ -10,6 +10,7 @@ import click
 
 from orch.cli.common import ask_become_password, inventory_option, inventory_sources
 from orch.cli.errors import exit_with
+from orch.cli.vault_opts import install_vault, pop_vault, reveal_inventory, vault_option_list, vault_templar
 from orch.errors import UsageError
 
 
@@ -68,6 +69,7 @@ def playbook_options(func):
         click.option("-v", "--verbose", count=True),
         click.option("--force-handlers", is_flag=True),
         click.option("--json", "as_json", is_flag=True, help="JSON-lines events on stdout."),
+        *vault_option_list,
         click.option("--no-color", is_flag=True, help="Plain lines, no colours, no live view."),
         click.option("--runs-dir", metavar="DIR", help="Where the run record goes (default: .orch/runs)."),
     ]
@@ -92,11 +94,14 @@ def execute_playbook(playbook, inventories, as_json, *, runs_dir=None, no_color=
     from orch.inventory import load_inventory
     from orch.playbook import load_playbook
 
+    vault = install_vault(pop_vault(kwargs))  # before -e @file.yml and every vars file is read
     options = run_options(**kwargs)
     book = load_playbook(playbook, extra_vars=options.extra_vars)
     inventory = load_inventory(inventory_sources(inventories),
                                extra_vars_dirs=[os.path.dirname(os.path.abspath(playbook))])
+    reveal_inventory(vault, inventory)  # also checks every !vault value loaded so far: exit 2 before connecting
     bus = EventBus()
+    vault.attach(bus.masker.remember)
     if options.become_password:
         bus.masker.remember(options.become_password)
     from orch.events.consoles import add_run_console
@@ -105,7 +110,7 @@ def execute_playbook(playbook, inventories, as_json, *, runs_dir=None, no_color=
     console = add_run_console(bus, book, as_json=as_json, no_color=no_color, verbosity=options.verbosity,
                               show_diff=options.diff)
     with console, open_run_record(bus, command, sys.argv[1:], playbook=playbook, runs_dir=runs_dir) as record:
-        states = PlaybookRun(book, inventory, options, bus).run()
+        states = PlaybookRun(book, inventory, options, bus, templar=vault_templar(vault)).run()
         record.finish(run_exit_code(states))
     return run_exit_code(states)
 

@@ -113,7 +113,7 @@ def _load_dir(inv: Inventory, path: Path) -> None:
 
 def load_file(inv: Inventory, path: Path) -> None:
     """Load one inventory file, choosing the format as Ansible's plugin chain does."""
-    text = _read_text(path)
+    text = yamlsrc.decrypt_if_vaulted(_read_text(path), str(path))  # Ansible reads vaulted inventories too
     ext = path.suffix.lower()
     if ext in YAML_EXTENSIONS or not ext:
         try:

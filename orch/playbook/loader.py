@@ -14,6 +14,7 @@ from orch.playbook.scope import Scope, check_keys, expect, loc_of
 from orch.playbook.tags import normalize_tags
 from orch.playbook.tasks import conditions, parse_tasks
 from orch.templating import is_template
+from orch import yamlsrc
 from orch.yamlsrc import load_file
 
 
@@ -150,7 +151,9 @@ def _vars_file(item: Any, basedir: str, where: Location | None, must_exist: bool
         return path
     with open(path, "rb") as fh:
         vaulted = fh.read(14) == b"$ANSIBLE_VAULT"
-    if not vaulted:
+    # An encrypted file is checked now when a vault is installed (a wrong password stops the run before it
+    # starts); without one (library use) it is left to the engine, which may be given a vault later.
+    if not vaulted or yamlsrc.vault_installed():
         data = load_file(path)
         if data is not None and not isinstance(data, dict):
             raise ParseError("a vars file must be a mapping", location=loc_of(data, None, Location(path)))

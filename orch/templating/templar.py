@@ -126,7 +126,8 @@ class LazyVars(Mapping):
         except TemplateError as exc:
             if exc.message.endswith(")") and "while templating variable" in exc.message:
                 raise
-            raise TemplateError(f"{exc.message} (while templating variable {key!r})") from None
+            # keep a location the inner error knows (a !vault value's file:line)
+            raise TemplateError(f"{exc.message} (while templating variable {key!r})", location=exc.location) from None
         finally:
             frame.stack.pop()
         frame.cache[key] = value

@@ -30,6 +30,10 @@ class Vault:
 
     def decrypt_bytes(self, text: str, location: Location | None = None) -> bytes:
         """Plaintext bytes of a payload; VaultError naming ``location`` when no secret opens it."""
+        return self.open(text, location)[0]
+
+    def open(self, text: str, location: Location | None = None) -> tuple[bytes, VaultSecret]:
+        """Plaintext bytes and the secret that opened them (``orch vault edit`` re-encrypts with it)."""
         try:
             header, *_ = envelope.split(text)
             if not self.secrets:
@@ -39,7 +43,7 @@ class Vault:
             for secret in ordered:
                 plain = envelope.decrypt_with(text, secret.password)
                 if plain is not None:
-                    return plain
+                    return plain, secret
             tried = ", ".join(dict.fromkeys(s.label for s in self.secrets))
             wanted = f" (vault id {header.vault_id!r})" if header.vault_id else ""
             raise VaultError(f"vault decryption failed{wanted}: no given password opens it (tried vault ids: {tried})")
