@@ -22,6 +22,8 @@ COMMANDS = {
     "run": "orch.cli.run_cmd:run_command",
     "vault": "orch.cli.vault_cmd:vault_group",
     "runs": "orch.cli.runs_cmd:runs_group",
+    "init": "orch.cli.init_cmd:init_command",
+    "config": "orch.cli.config_cmd:config_command",
     "vagrant": "orch.cli.vagrant_cmd:vagrant_group",
 }
 
@@ -54,6 +56,10 @@ def cli(ctx: click.Context, debug: bool) -> None:
     """orch: run Ansible playbooks fast, with plans you can trust."""
     ctx.ensure_object(dict)
     ctx.obj["debug"] = debug
+    if ctx.invoked_subcommand in ("run", "plan", "apply", "exec", "runs"):
+        from orch.config import apply_to  # ansible.cfg / orch.toml / ORCH_* as option defaults
+
+        apply_to(ctx, ctx.invoked_subcommand)
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -130,7 +130,9 @@ def options_for(name: str, hostvars: dict, overrides: dict | None = None) -> Con
         port=port,
         user=_first(merged, "ansible_user", "ansible_ssh_user", "ansible_remote_user"),
         password=_first(merged, "ansible_password", "ansible_ssh_pass", "ansible_ssh_password"),
-        private_key_file=_first(merged, "ansible_ssh_private_key_file", "ansible_private_key_file"),
+        private_key_file=_first(merged, "ansible_ssh_private_key_file", "ansible_private_key_file",
+                                default=os.environ.get("ORCH_PRIVATE_KEY_FILE")  # ansible.cfg's, via orch.config
+                                or os.environ.get("ANSIBLE_PRIVATE_KEY_FILE")),
         host_key_checking=host_key_policy(checking),
         known_hosts_file=_first(merged, "orch_known_hosts_file", "ansible_ssh_known_hosts_file"),
         timeout=timeout,

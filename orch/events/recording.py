@@ -41,14 +41,15 @@ _OFF = {"0", "false", "no", "off"}
 
 
 def project_root(start: str | os.PathLike) -> Path:
-    """The nearest directory from ``start`` up holding orch.toml, ansible.cfg or .orch/runs.
+    """The nearest directory from ``start`` up holding orch.toml or ansible.cfg.
 
-    Not above the user's home directory; without a marker, ``start`` itself.
+    Not above the user's home directory; without a marker, ``start`` itself. (A stray
+    .orch/runs is no marker: one in /tmp would collect every run below it.)
     """
     start_path = Path(start).resolve()
     home = Path.home().resolve()
     for folder in (start_path, *start_path.parents):
-        if any((folder / m).is_file() for m in _MARKERS) or (folder / ".orch" / "runs").is_dir():
+        if any((folder / m).is_file() for m in _MARKERS):
             return folder
         if folder == home:
             break

@@ -240,3 +240,22 @@ def test_interrupted_run_ends_its_record(lab, tmp_path):
     assert lines[-1]["event"] == "record_end" and lines[-1]["status"] == "interrupted"
     listing = orch("runs", "--runs-dir", str(runs))
     assert listing.stdout.splitlines()[1].rstrip().endswith("interrupted")
+
+
+def test_init_project_runs_against_the_lab(lab, tmp_path):
+    project = tmp_path / "proj"
+    made = orch("init", str(project))
+    assert made.returncode == 0, made.stderr
+    for name in ("playbooks", "inventories", "group_vars", "roles", "vagrant", "orch.toml"):
+        assert (project / name).exists(), name
+    inv = ["-i", str(lab.ssh_inventory)]  # the scaffold names the default lab; the tests run their own
+    first = orch("run", "site.yml", *inv, "--json", cwd=project)
+    assert first.returncode == 0, first.stdout[-3000:] + first.stderr
+    second = orch("run", "site.yml", *inv, "--json", cwd=project)
+    summary = [json.loads(line) for line in second.stdout.splitlines() if line.startswith("{")][-1]["hosts"]
+    assert sorted(summary) == sorted(lab.names) and all(c["changed"] == 0 for c in summary.values())
+    motd = orch("exec", lab.names[0], *inv, "-a", "cat /etc/motd", cwd=project)
+    assert "managed by orch for the ops team" in motd.stdout and "Environment: lab" in motd.stdout
+    listing = orch("runs", cwd=project)  # records sit in the project (orch.toml marks it), found from there
+    assert listing.stdout.count("site.yml") == 2 and "exec" in listing.stdout, listing.stdout
+    assert orch("init", str(project)).returncode == 2  # never overwrites without --force
