@@ -27,8 +27,8 @@ def apply(ctx, entry, mode=None, owner=None, group=None, follow=True, diff=None)
     """
     if not entry.exists:
         return False
-    uid = files.uid_of(owner) if owner is not None else -1
-    gid = files.gid_of(group) if group is not None else -1
+    uid = files.uid_of(owner, ctx) if owner is not None else -1
+    gid = files.gid_of(group, ctx) if group is not None else -1
     is_link = entry.state == "link" and not follow
     new_mode = None if is_link else wanted_mode(mode, entry)  # Linux has no lchmod: skip links
     changes = {}

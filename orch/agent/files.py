@@ -46,7 +46,21 @@ def sha1(data: bytes) -> str:
 
 # -- owners -----------------------------------------------------------------
 
-def uid_of(owner) -> int:
+PLANNED_ID = -2  # a user/group an earlier step of the plan creates: its id is not known yet
+
+
+def _planned_id(ctx, kind, name):
+    """In check mode, the id of a user/group the plan creates (PLANNED_ID when not allocated yet)."""
+    if ctx is None or not ctx.check:
+        return None
+    planned = ctx.overlay.get(kind, name, None)
+    if not isinstance(planned, dict):
+        return None
+    value = planned.get("uid" if kind == "user" else "gid")
+    return value if isinstance(value, int) else PLANNED_ID
+
+
+def uid_of(owner, ctx=None) -> int:
     """An owner name or numeric id to a uid (fails the step when unknown)."""
     if owner is None or owner == "":
         return -1
@@ -57,10 +71,13 @@ def uid_of(owner) -> int:
         import pwd
         return pwd.getpwnam(text).pw_uid
     except (ImportError, KeyError):
+        planned = _planned_id(ctx, "user", text)
+        if planned is not None:
+            return planned
         raise ModuleFailed("chown failed: failed to look up user %s" % text)
 
 
-def gid_of(group) -> int:
+def gid_of(group, ctx=None) -> int:
     if group is None or group == "":
         return -1
     text = str(group)
@@ -70,6 +87,9 @@ def gid_of(group) -> int:
         import grp
         return grp.getgrnam(text).gr_gid
     except (ImportError, KeyError):
+        planned = _planned_id(ctx, "group", text)
+        if planned is not None:
+            return planned
         raise ModuleFailed("chgrp failed: failed to look up group %s" % text)
 
 

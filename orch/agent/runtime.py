@@ -60,8 +60,31 @@ class Agent:
         return mod
 
     def run_step(self, step: dict) -> dict:
-        ctx = Context(self, check=bool(step.get("check")), diff=bool(step.get("diff")),
-                      env=step.get("environment") or {})
+        expect = step.get("expect")
+        if expect is not None:
+            return self._guarded(step, expect)
+        result = self._run_once(step, bool(step.get("check")))
+        if step.get("check"):
+            result["_fingerprint"] = fingerprint(result)
+        return result
+
+    def _guarded(self, step: dict, expect: str) -> dict:
+        """Apply a saved plan's step: check first, refuse if the host is not as planned."""
+        checked = self._run_once(step, True)
+        # Earlier steps were really applied: the next check must see the host, not predictions.
+        self.state.pop("overlay", None)
+        now = fingerprint(checked)
+        if now != expect:
+            checked.update(failed=True, drift=True, changed=False, _fingerprint=now,
+                           msg="the host changed since the plan: this step would now do something else")
+            return checked
+        if not checked.get("changed") or checked.get("failed"):
+            checked["_fingerprint"] = now
+            return checked  # nothing to do, exactly as planned
+        return self._run_once(step, False)
+
+    def _run_once(self, step: dict, check: bool) -> dict:
+        ctx = Context(self, check=check, diff=bool(step.get("diff")), env=step.get("environment") or {})
         try:
             result = self.module(step["module"]).run(ctx, step.get("args") or {})
         except ModuleFailed as exc:
@@ -91,6 +114,19 @@ class Agent:
         if op == "quit":
             return {"bye": True}
         return {"error": "unknown op %r" % op}
+
+
+_VOLATILE = ("start", "end", "delta", "invocation", "warnings", "backup_file", "backup")
+
+
+def fingerprint(result: dict) -> str:
+    """What a check decided, and on which state (its diff): equal fingerprints, same decision."""
+    import hashlib
+
+    kept = {k: result.get(k) for k in ("changed", "unknown", "skipped", "failed", "diff", "msg")
+            if k not in _VOLATILE}
+    text = json.dumps(kept, sort_keys=True, default=str)
+    return hashlib.sha1(text.encode("utf-8", "surrogateescape")).hexdigest()
 
 
 def _user_name() -> str:

@@ -20,6 +20,8 @@ COMMANDS = {
     "inventory": "orch.cli.inventory_cmd:inventory_group",
     "lab": "orch.cli.lab_cmd:lab_group",
     "run": "orch.cli.run_cmd:run_command",
+    "plan": "orch.cli.plan_cmd:plan_command",
+    "apply": "orch.cli.plan_cmd:apply_command",
     "vault": "orch.cli.vault_cmd:vault_group",
     "runs": "orch.cli.runs_cmd:runs_group",
     "init": "orch.cli.init_cmd:init_command",

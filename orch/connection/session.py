@@ -99,9 +99,11 @@ class AgentSession:
         return answer
 
     def run(self, module: str, args: dict, *, check: bool = False, diff: bool = False,
-            environment: dict | None = None) -> dict:
-        return self.request("run", module=module, args=args, check=check, diff=diff,
-                            environment=environment or {})["result"]
+            environment: dict | None = None, expect: str | None = None) -> dict:
+        fields = {"module": module, "args": args, "check": check, "diff": diff, "environment": environment or {}}
+        if expect is not None:
+            fields["expect"] = expect  # a saved plan's fingerprint: check, and refuse on drift
+        return self.request("run", **fields)["result"]
 
     def batch(self, steps: list[dict]) -> list[dict]:
         return self.request("batch", steps=steps)["results"]

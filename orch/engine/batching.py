@@ -78,9 +78,11 @@ def run_batch(worker: "HostWorker", tasks: list[Task]) -> str:
 
     run, state = worker.run, worker.state
     prepared: list[_Prepared] = []
+    consumed = 0
     for task in tasks:
         if run.aborted():
             break
+        consumed += 1
         if not task_selected(task.tags, run.options.tags, run.options.skip_tags) or not run.started(task):
             continue
         run.gate.at(state.name, run.position(task))
@@ -92,6 +94,9 @@ def run_batch(worker: "HostWorker", tasks: list[Task]) -> str:
                 item.result = {"changed": False, "skipped": True, "skip_reason": "Conditional result was False"}
                 continue
             item.step = run.step_context(worker, task, variables, item.name)
+            if item.step.expect is not None:  # applying a saved plan: each step is checked on its own
+                item.result = worker._attempts(task, variables, item.name)
+                break
             args = worker._templated_args(task, variables, item.name)
             item.wire = actions.batch_step(item.step, task.module, args)
             if item.wire is None:  # e.g. a large file: this one goes on its own, the run ends here
@@ -111,7 +116,11 @@ def run_batch(worker: "HostWorker", tasks: list[Task]) -> str:
         outcome = worker._finish(item.task, item.name, item.result, item.started, False)
         if outcome != OK:
             return outcome
-    return ABORTED if run.aborted() and len(prepared) < len(tasks) else OK
+    for task in tasks[consumed:]:  # the run was cut short: the rest go one by one
+        outcome = worker.run_task(task)
+        if outcome != OK:
+            return outcome
+    return ABORTED if run.aborted() else OK
 
 
 def _send(worker: "HostWorker", items: list[_Prepared]) -> list[dict[str, Any]]:

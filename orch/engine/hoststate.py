@@ -29,6 +29,7 @@ class HostState:
     # Some step changed (or, in check mode, would change) this host in this run: read-only
     # probes (uri, wait_for) in check mode cannot know what they would see any more.
     would_change: bool = False
+    drifted: str | None = None  # applying a saved plan: the step where the host was not as planned
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     @property

@@ -25,6 +25,8 @@ class RunOptions:
     start_at_task: str | None = None
     verbosity: int = 0
     force_handlers: bool = False
+    plan_recorder: Any = None  # orch plan -o: collects predictions (orch.engine.plan.PlanRecorder)
+    plan_guard: Any = None  # orch apply: holds steps to a saved plan (orch.engine.plan.PlanGuard)
     batch: bool = True  # consecutive independent steps share one round trip (orch/engine/batching.py)
 
     def connection_overrides(self) -> dict[str, Any]:

@@ -152,7 +152,16 @@ class PlayRun:
                            become=become,
                            become_user=pick(task.become_user, play.become_user, opts.become_user),
                            become_method=pick(task.become_method, play.become_method, opts.become_method),
-                           environment=environment, delegate_to=delegate)
+                           environment=environment, delegate_to=delegate,
+                           expect=self._expect(worker, task))
+
+    def _expect(self, worker: HostWorker, task: Task) -> str | None:
+        guard = self.options.plan_guard
+        if guard is None:
+            return None
+        from orch.engine.plan import step_key
+
+        return guard.expect(worker.state.name, step_key(task, worker.item_index))
 
     def validate(self, task: Task, args: dict, name: str) -> dict:
         try:

@@ -26,6 +26,7 @@ class StepContext:
     become_method: str | None
     environment: dict[str, Any] = field(default_factory=dict)
     delegate_to: str | None = None
+    expect: str | None = None  # applying a saved plan: the fingerprint this step must still have
 
     @property
     def templar(self):
@@ -71,5 +72,11 @@ class StepContext:
         return self.templar.render_text(text, variables, source=path)
 
     def agent_run(self, module: str, args: dict) -> dict:
+        from orch.engine.plan import NOT_PLANNED
+
+        if self.expect == NOT_PLANNED:
+            return {"failed": True, "drift": True, "changed": False,
+                    "msg": "this step is not in the plan (the host is not where the plan left it)"}
         session = self.worker.session_for(self)
-        return session.run(module, args, check=self.check, diff=self.diff, environment=self.environment)
+        return session.run(module, args, check=self.check, diff=self.diff, environment=self.environment,
+                           expect=self.expect)

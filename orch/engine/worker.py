@@ -53,6 +53,7 @@ class HostWorker:
     def __init__(self, run: "PlayRun", state: "HostState") -> None:
         self.run = run
         self.state = state
+        self.item_index: int | None = None  # the loop item being run (names the step in plans)
 
     # -- walking items ---------------------------------------------------
 
@@ -157,6 +158,11 @@ class HostWorker:
         result.pop("_ran_on", None)
         self._register(task, result)
         self._apply_facts(task, result)
+        recorder = self.run.options.plan_recorder
+        if recorder is not None:
+            recorder.record(state.name, task, name, result)
+        if result.get("drift") or any(r.get("drift") for r in result.get("results", [])):
+            state.drifted = name
         status = status_of(result)
         if status in ("changed", "unknown"):
             state.would_change = True
@@ -249,7 +255,11 @@ class HostWorker:
             if not templar.is_true(task.when, item_vars, location=task.location, task=name):
                 one = {"changed": False, "skipped": True, "skip_reason": "Conditional result was False"}
             else:
-                one = self._attempts(task, item_vars, name)
+                self.item_index = index
+                try:
+                    one = self._attempts(task, item_vars, name)
+                finally:
+                    self.item_index = None
             one[loop_var] = item
             one["ansible_loop_var"] = loop_var
             if "label" in control:

@@ -157,7 +157,7 @@ def _converge(ctx, args, plan):
     changed = False
     if plan["write"]:
         changed = True
-        uid, gid = files.uid_of(owner), files.gid_of(group)
+        uid, gid = files.uid_of(owner, ctx), files.gid_of(group, ctx)
         base = entry if entry.exists and entry.state != "link" else _fresh_entry()
         new_mode = fileattrs.wanted_mode(mode, base, dest)
         source = item.get("source")
@@ -204,7 +204,7 @@ def _make_dirs(ctx, args, path):
         changed = True
         mode = fileattrs.wanted_mode(args.get("directory_mode"), fsview.Entry(directory, "directory",
                                      planned={"mode": 0o777 & ~files._umask()}), directory)
-        uid, gid = files.uid_of(args.get("owner")), files.gid_of(args.get("group"))
+        uid, gid = files.uid_of(args.get("owner"), ctx), files.gid_of(args.get("group"), ctx)
         if ctx.check:
             fsview.record_directory(ctx, directory, mode=mode, uid=uid if uid != -1 else None,
                                     gid=gid if gid != -1 else None)
