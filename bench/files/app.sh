@@ -1,0 +1,2 @@
+#!/bin/sh
+echo "benchapp running from $(dirname "$0")"
