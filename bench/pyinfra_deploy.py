@@ -23,7 +23,7 @@ files.template(name="env file", src=f"{HERE}/templates/app.env.j2", dest=f"{ROOT
 files.put(name="app script", src=f"{HERE}/files/app.sh", dest=f"{ROOT}/app.sh", mode="755")
 files.put(name="static page", src=f"{HERE}/files/index.html", dest=f"{ROOT}/data/index.html", mode="644")
 files.line(name="motd line", path="/etc/motd", line=f"managed host {host.name}")
-files.line(name="hosts entry", path="/etc/hosts", line="127.0.0.1 benchapp.local")
+files.line(name="environment entry", path="/etc/environment", line="BENCHAPP_HOME=/opt/benchapp")
 files.line(name="limits line", path=f"{ROOT}/etc/limits.conf", line="nofile=4096")
 files.link(name="current link", path=f"{ROOT}/current", target=f"{ROOT}/app.sh")
 apt.packages(name="a package", packages=["procps"])

@@ -26,7 +26,7 @@ WORK = HERE / ".work"
 LAB = os.environ.get("ORCH_BENCH_LAB", "bench")
 NET = int(os.environ.get("ORCH_BENCH_NET", "90"))
 RESET = ("rm -rf /opt/benchapp /etc/default/benchapp; userdel benchapp 2>/dev/null; groupdel benchapp 2>/dev/null; "
-         "sed -i '/benchapp.local/d' /etc/hosts; sed -i '/managed host/d' /etc/motd 2>/dev/null; true")
+         "sed -i '/BENCHAPP_HOME/d' /etc/environment; sed -i '/managed host/d' /etc/motd 2>/dev/null; true")
 
 
 def venv(name: str, package: str) -> Path:
@@ -38,7 +38,7 @@ def venv(name: str, package: str) -> Path:
 
 
 def orch_cmd(*args: str) -> list[str]:
-    return [sys.executable, "-m", "orch.cli.main", *args]
+    return [sys.executable, "-m", "orch", *args]
 
 
 def write_inventories(hosts, directory: Path, key: Path, known: Path) -> tuple[Path, Path]:
@@ -59,7 +59,7 @@ def measure(command: list[str], env: dict | None = None) -> dict:
     proc = subprocess.run([sys.executable, str(HERE / "measure.py"), *command], capture_output=True, text=True,
                           env={**os.environ, **(env or {})}, cwd=str(HERE))
     result = json.loads(proc.stderr.strip().splitlines()[-1])
-    if result["rc"] not in (0, 2):  # 2: a dry run reporting changes (orch plan --detailed-exitcode is not used)
+    if result["rc"] != 0:
         raise SystemExit(f"failed ({result['rc']}): {' '.join(command)}\n{proc.stderr[-3000:]}")
     return result
 
