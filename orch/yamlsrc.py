@@ -13,12 +13,16 @@ from typing import Any
 
 import yaml
 
+from orch import yamlguard
 from orch.errors import Location, ParseError
 
 try:  # the C loader is several times faster; fall back when libyaml is absent
     _BaseLoader = yaml.CSafeLoader  # type: ignore[attr-defined]
 except AttributeError:  # pragma: no cover
     _BaseLoader = yaml.SafeLoader
+
+
+_PYTHON_DEPTH = 100  # where to look for the culprit when construction ran out of Python stack
 
 
 class LocDict(dict):
@@ -140,18 +144,40 @@ def loads(text: str, source: str = "<string>") -> Any:
     loader = _Loader(text)
     loader.source_name = source
     try:
-        return loader.get_single_data()
+        yamlguard.check_depth(text, source, _Loader)
+        node = loader.get_single_node()
+        if "*" in text:  # only aliases can make a document expand
+            yamlguard.check_expansion(node, source)
+        return loader.construct_document(node) if node is not None else None
     except ParseError:
         raise
+    except RecursionError:
+        # too deep for Python's construction: find where, with a lower bound, for a file:line
+        yamlguard.check_depth(text, source, _Loader, limit=_PYTHON_DEPTH, force=True)
+        raise ParseError("invalid YAML: nested too deeply", location=Location(source)) from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         loc = Location(source, mark.line + 1, mark.column + 1) if mark else Location(source)
         problem = exc.problem or exc.context or "invalid YAML"
         raise ParseError(f"invalid YAML: {problem}", location=loc) from None
-    except (yaml.YAMLError, ValueError, RecursionError) as exc:
+    except yaml.reader.ReaderError as exc:  # a control character (NUL, ...): a position, not a mark
+        line = text.count("\n", 0, exc.position) + 1
+        column = exc.position - (text.rfind("\n", 0, exc.position) + 1) + 1
+        code = exc.character if isinstance(exc.character, int) else ord(str(exc.character)[:1] or "\0")
+        raise ParseError(f"invalid YAML: unacceptable character #x{code:04x} (control characters are not "
+                         "allowed)", location=Location(source, line, column)) from None
+    except (yaml.YAMLError, ValueError) as exc:
         raise ParseError(f"invalid YAML: {exc}", location=Location(source)) from None
     finally:
         loader.dispose()
+
+
+def not_utf8(path: str | Path, exc: UnicodeDecodeError) -> ParseError:
+    """The error for a file that is not UTF-8, at the line of the first bad byte."""
+    data = exc.object if isinstance(exc.object, bytes) else b""
+    line = data.count(b"\n", 0, exc.start) + 1
+    column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
+    return ParseError(f"not a UTF-8 text file (byte {exc.start})", location=Location(str(path), line, column))
 
 
 def load_file(path: str | Path) -> Any:
@@ -162,7 +188,7 @@ def load_file(path: str | Path) -> Any:
     except FileNotFoundError:
         raise ParseError("file not found", location=Location(str(path))) from None
     except UnicodeDecodeError as exc:
-        raise ParseError(f"not a UTF-8 text file (byte {exc.start})", location=Location(str(path))) from None
+        raise not_utf8(path, exc) from None
     except OSError as exc:
         raise ParseError(f"cannot read file: {exc.strerror}", location=Location(str(path))) from None
     plain = decrypt_if_vaulted(text, str(path))

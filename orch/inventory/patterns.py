@@ -37,6 +37,10 @@ def split_pattern(pattern: str) -> list[str]:
         parts = [pattern]  # host:port or an IPv6 address: its colons do not separate terms
     else:
         parts = _COLON_TERMS.findall(pattern)
+        # findall skips what no term matches ('~[' would become '~', a regex matching every host)
+        leftover = _COLON_TERMS.sub("", pattern).replace(":", "").strip()
+        if leftover:
+            raise UsageError(f"cannot read host pattern {pattern!r} (stray {leftover[:10]!r})")
     return [p.strip() for p in parts if p.strip()]
 
 
@@ -107,6 +111,8 @@ class _Matcher:
 
 
 def _compile(expr: str) -> re.Pattern[str]:
+    if expr == "~":
+        raise UsageError("empty regular expression '~' in host pattern")
     try:
         return re.compile(expr[1:] if expr[0] == "~" else fnmatch.translate(expr))
     except re.error as exc:

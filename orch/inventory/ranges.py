@@ -13,6 +13,7 @@ import string
 
 _BRACKET_V6 = re.compile(r"^\[([0-9A-Fa-f:.]+)\](?::([0-9]+))?$")
 _LETTERS = string.ascii_letters
+MAX_HOSTS = 100_000  # one range line; far past real inventories, short of exhausting memory
 
 
 class RangeError(ValueError):
@@ -21,6 +22,15 @@ class RangeError(ValueError):
 
 def expand_hosts(pattern: str) -> list[str]:
     """All host names a pattern stands for (itself when it holds no range)."""
+    if "[" not in pattern:
+        return [pattern]
+    out = _expand(pattern)
+    if len(out) > MAX_HOSTS:
+        raise RangeError(f"host range {pattern!r} expands to more than {MAX_HOSTS} hosts")
+    return out
+
+
+def _expand(pattern: str) -> list[str]:
     if "[" not in pattern:
         return [pattern]
     head, _, rest = pattern.partition("[")
@@ -51,12 +61,19 @@ def expand_hosts(pattern: str) -> list[str]:
         items = list(_LETTERS[i:j + 1:step])
     else:
         try:
-            items = [str(n).zfill(width) if width else str(n) for n in range(int(beg), int(end) + 1, step)]
+            numbers = range(int(beg), int(end) + 1, step)
         except ValueError:
             raise RangeError(f"host range [{body}] in {pattern!r} is not numeric nor a letter range") from None
+        if not numbers:  # Ansible silently makes no host of it; that is always a typo
+            raise RangeError(f"host range [{body}] in {pattern!r} must have begin <= end")
+        if len(numbers) > MAX_HOSTS:  # checked before building a list of a billion names
+            raise RangeError(f"host range {pattern!r} expands to more than {MAX_HOSTS} hosts")
+        items = [str(n).zfill(width) if width else str(n) for n in numbers]
     out: list[str] = []
     for item in items:
-        out.extend(expand_hosts(head + item + tail))
+        out.extend(_expand(head + item + tail))
+        if len(out) > MAX_HOSTS:  # several ranges multiply
+            raise RangeError(f"host range {pattern!r} expands to more than {MAX_HOSTS} hosts")
     return out
 
 

@@ -146,10 +146,20 @@ def _plugin_file(inv: Inventory, data: dict[str, Any], path: str) -> None:
     loader(inv, data, path)
 
 
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
 def _read_text(path: Path) -> str:
     try:
-        return path.read_text(encoding="utf-8")
+        text = path.read_text(encoding="utf-8")
+        bad = _CONTROL.search(text)
+        if bad:  # YAML refuses these itself; INI would take them into host names
+            line = text.count("\n", 0, bad.start()) + 1
+            column = bad.start() - (text.rfind("\n", 0, bad.start()) + 1) + 1
+            raise ParseError(f"control character #x{ord(bad.group()):02x} in an inventory file",
+                             location=Location(str(path), line, column))
+        return text
     except UnicodeDecodeError as exc:
-        raise ParseError(f"not a UTF-8 text file (byte {exc.start})", location=Location(str(path))) from None
+        raise yamlsrc.not_utf8(path, exc) from None
     except OSError as exc:
         raise ParseError(f"cannot read inventory file: {exc.strerror}", location=Location(str(path))) from None

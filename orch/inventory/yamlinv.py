@@ -19,10 +19,11 @@ _SECTIONS = ("vars", "children", "hosts")
 
 
 def _kind(value: Any) -> str:
-    for t, word in ((dict, "mapping"), (list, "list"), (str, "string")):
+    for t, word in ((dict, "mapping"), (list, "list"), (str, "string"), (bool, "boolean"), (int, "number"),
+                    (float, "number")):
         if isinstance(value, t):
             return word
-    return type(value).__name__
+    return "null" if value is None else type(value).__name__
 
 
 def load_yaml_inventory(inv: Inventory, data: Any, path: str) -> None:

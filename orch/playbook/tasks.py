@@ -10,7 +10,7 @@ from orch.modules import registry
 from orch.playbook import keywords as kw
 from orch.playbook.kv import FREE_FORM_KEYS, parse_kv
 from orch.playbook.model import Block, LoopSpec, Task, TaskItem
-from orch.playbook.scope import Scope, check_keys, conditions, expect, key_loc, loc_of
+from orch.playbook.scope import Scope, check_keys, conditions, expect, key_loc, loc_of, _type_name
 from orch.playbook.tags import normalize_tags
 from orch.templating import is_template
 
@@ -30,7 +30,7 @@ def parse_tasks(data: Any, scope: Scope, what: str = "tasks", where: Location | 
 def parse_item(data: Any, scope: Scope, where: Location | None) -> list[TaskItem]:
     where = loc_of(data, None, where)
     if not isinstance(data, dict):
-        raise ParseError(f"a task must be a mapping (module: args, ...), got {type(data).__name__}", location=where)
+        raise ParseError(f"a task must be a mapping (module: args, ...), got {_type_name(data)}", location=where)
     if "block" in data:
         return [_parse_block(data, scope, where)]
     for key in ("rescue", "always"):
@@ -171,7 +171,7 @@ def _loop(data: dict, where: Location | None) -> LoopSpec | None:
     here = loc_of(data, key, where)
     if key == "loop":
         if not isinstance(value, (list, str)):
-            raise ParseError(f"'loop' must be a list or a template string, got {type(value).__name__}", location=here)
+            raise ParseError(f"'loop' must be a list or a template string, got {_type_name(value)}", location=here)
         return LoopSpec("loop", value)
     name = key[5:]
     if key in kw.UNSUPPORTED_TASK:

@@ -225,13 +225,34 @@ class Templar:
     def render_text(self, text: str, variables: Mapping[str, Any], *, source: str | None = None) -> str:
         """Render a whole template file; the result is always text (the template module)."""
         frame = _Frame(variables)
+        line = 0
         try:
-            compiled = self._compile(text, "tpl")
+            try:
+                compiled = self._compile(text, "tpl")
+            except TemplateError as exc:
+                line = getattr(exc, "template_line", 0)
+                raise
             ctx = compiled.new_context(LazyVars(self, frame), shared=True)
-            return self._run(source or "template", lambda: "".join(_to_text(v) for v in compiled.root_render_func(ctx)))
+
+            def render() -> str:
+                nonlocal line
+                gen = compiled.root_render_func(ctx)
+                parts = []
+                try:
+                    for value in gen:
+                        if isinstance(value, Undefined) and gen.gi_frame is not None:
+                            # native rendering yields it raw; the generator is paused at its line
+                            line = compiled.get_corresponding_lineno(gen.gi_frame.f_lineno)
+                        parts.append(_to_text(value))
+                    return "".join(parts)
+                except Exception as exc:
+                    line = _template_line(exc.__traceback__, compiled) or line  # the template's line, for file:line
+                    raise
+
+            return self._run(source or "template", render)
         except TemplateError as exc:
             raise TemplateError(f"{exc.message} (in template {source})" if source else exc.message,
-                                location=Location(source) if source else None) from None
+                                location=Location(source, line) if source else None) from None
 
     # -- internals --------------------------------------------------------
 
@@ -285,7 +306,9 @@ class Templar:
             else:
                 compiled = _compile_expression(self.environment, source)
         except jinja2.TemplateSyntaxError as exc:
-            raise TemplateError(f"template syntax error: {exc.message} in {source!r}") from None
+            err = TemplateError(f"template syntax error: {exc.message} in {source!r}")
+            err.template_line = exc.lineno  # type: ignore[attr-defined]
+            raise err from None
         with self._lock:
             if len(self._templates) >= _CACHE_LIMIT:
                 self._templates.clear()
@@ -308,6 +331,15 @@ class Templar:
             raise TemplateError(f"template recursion too deep in {source!r}") from None
         except Exception as exc:  # filters raise TypeError, ValueError, ...
             raise TemplateError(f"{type(exc).__name__}: {exc} in {source!r}") from None
+
+
+def _template_line(tb: Any, compiled: jinja2.Template) -> int:
+    """The line of ``compiled``'s source where the traceback passed through it (0 if it did not)."""
+    while tb is not None:
+        if tb.tb_frame.f_globals.get("__jinja_template__") is compiled:
+            return compiled.get_corresponding_lineno(tb.tb_lineno)
+        tb = tb.tb_next
+    return 0
 
 
 def _to_text(value: Any) -> str:
