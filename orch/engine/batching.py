@@ -88,6 +88,7 @@ def run_batch(worker: "HostWorker", tasks: list[Task]) -> str:
         run.gate.at(state.name, run.position(task))
         variables = run.task_vars(state, task)
         item = _Prepared(task, worker._name(task, variables), variables)
+        worker._announce(task, item.name, False)
         prepared.append(item)
         try:
             if not run.templar.is_true(task.when, variables, location=task.location, task=item.name):

@@ -106,6 +106,7 @@ class HostWorker:
             run.gate.at(self.state.name, position)
         variables = run.task_vars(self.state, task)
         name = self._name(task, variables)
+        self._announce(task, name, handler)
         started = time.time()
         try:
             if task.module in ("include_tasks", "include_role", "import_tasks", "import_role"):
@@ -134,6 +135,18 @@ class HostWorker:
                         "msg": f"depends on the unknown result of {', '.join(unknown)}"}
             return {"failed": True, "changed": False, "msg": str(exc)}
         return {"failed": True, "changed": False, "msg": exc.message}
+
+    def _announce(self, task: Task, name: str, handler: bool) -> None:
+        """``task_started`` for the live console; the arguments as written only at -vvv and never for no_log."""
+        data: dict[str, Any] = {"action": task.module, "handler": handler}
+        if self.run.options.verbosity >= 3:
+            try:
+                secret = truthy(self._keyword(task.no_log, task))
+            except OrchError:
+                secret = True
+            if not secret:
+                data["args"] = task.args
+        self.run.bus.emit("task_started", host=self.state.name, task=name, **data)
 
     def _unknown_inputs(self, task: Task) -> list[str]:
         """Registered variables with unknown (check mode) results that this task mentions."""

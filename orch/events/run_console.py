@@ -36,6 +36,7 @@ class RunConsoleSink:
         self._groups: list[dict] = []  # {"key", "title", "events"}, unflushed, in first-seen order
         self._host_group: dict[str, int] = {}  # host -> absolute index of the last group it reported to
         self._flushed = 0  # absolute index of self._groups[0]
+        self._args: dict[tuple, dict] = {}  # (host, task) -> module arguments as written (-vvv)
 
     def _out(self, text: str, colour: str | None = None) -> None:
         self.stream.write((click.style(text, fg=colour) if self.color and colour else text) + "\n")
@@ -84,6 +85,10 @@ class RunConsoleSink:
             for event in group["events"]:
                 self._print_result(event)
 
+    def on_task_started(self, event: Event) -> None:
+        if "args" in event.data:  # only sent at -vvv
+            self._args[(event.host, event.task)] = event.data["args"]
+
     def on_warning(self, event: Event) -> None:
         self._out(f"[WARNING]: {event.data.get('message')}", "magenta")
 
@@ -92,7 +97,12 @@ class RunConsoleSink:
         title = f"{'RUNNING HANDLER' if data.get('handler') else 'TASK'} [{event.task}]"
         if title != self._last_task:
             self._out("\n" + _rule(title))
+            if self.verbosity >= 2 and data.get("location"):
+                self._out(f"task path: {data['location']}")
             self._last_task = title
+        args = self._args.pop((event.host, event.task), None)
+        if args is not None:
+            self._out(f"[{event.host}] {data.get('action', '')} args: {self._json(args)}", "blue")
         status = data["status"]
         result = data.get("result", {})
         if status == "failed":
@@ -118,6 +128,10 @@ class RunConsoleSink:
             self._out(line, _COLOURS[status])
         if self.show_diff:
             self._diff(result)
+        if self.verbosity >= 2:  # command output as it looks on the host, not JSON-escaped
+            for key in ("stdout", "stderr"):
+                if isinstance(result.get(key), str) and result[key].strip():
+                    self._out(f"{key.upper()}:\n{result[key].rstrip()}")
         for warning in result.get("warnings") or []:
             self._out(f"[WARNING]: [{event.host}] {warning}", "magenta")
 
