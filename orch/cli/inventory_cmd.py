@@ -37,11 +37,11 @@ def default_sources(given: tuple[str, ...]) -> list[str]:
 
 
 def _load(inventories: tuple[str, ...]) -> Any:
-    from orch.cli.vault_opts import install_vault, make_vault
+    from orch.cli.vault_opts import make_vault, vault_installed
     from orch.inventory import load_inventory
 
-    install_vault(make_vault())  # vaulted group_vars/host_vars open with $ORCH_/$ANSIBLE_VAULT_PASSWORD_FILE
-    inv = load_inventory(default_sources(inventories))
+    with vault_installed(make_vault()):  # vaulted group_vars/host_vars open with $ORCH_/$ANSIBLE_VAULT_PASSWORD_FILE
+        inv = load_inventory(default_sources(inventories))
     for w in inv.warnings:
         click.echo(f"WARNING: {w}", err=True)
     inv.warnings.clear()

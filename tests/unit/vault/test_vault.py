@@ -115,8 +115,12 @@ def test_inline_values_through_yaml_and_templar(tmp_path):
 def test_whole_files_need_a_vault(tmp_path):
     path = tmp_path / "vars.yml"
     path.write_text(encrypt(b"user: admin\npassword: hunter22\n", b"pw"))
-    with pytest.raises(VaultError, match=r"vars.yml:1: this file is vault-encrypted"):
-        yamlsrc.load_file(path)
+    previous = yamlsrc.set_vault(None)
+    try:
+        with pytest.raises(VaultError, match=r"vars.yml:1: this file is vault-encrypted"):
+            yamlsrc.load_file(path)
+    finally:
+        yamlsrc.set_vault(previous)
     vault = Vault([VaultSecret("default", b"pw")])
     seen = []
     vault.attach(seen.append)
