@@ -14,6 +14,7 @@ python3 -c 'import venv, ensurepip' 2>/dev/null || need_apt+=(python3-venv)
 [ -e /usr/share/keyrings/debian-archive-keyring.gpg ] || need_apt+=(debian-archive-keyring)
 [ -e /etc/ssl/certs/ca-certificates.crt ] || need_apt+=(ca-certificates)
 command -v chromium >/dev/null || need_apt+=(chromium)  # renders the HTML run report in tests
+command -v vagrant >/dev/null || need_apt+=(vagrant)  # orch vagrant tests (docker provider); no recommends: no libvirt stack
 if [ ${#need_apt[@]} -gt 0 ]; then
   echo "bootstrap: apt-get install ${need_apt[*]}" >&2
   export DEBIAN_FRONTEND=noninteractive

@@ -48,19 +48,26 @@ def read_machines(project: Project) -> list[Machine]:
     statuses = parse_status(runner.run(project.root, ["status", "--machine-readable"]).stdout)
     entries = {}
     if any(s.state == "running" for s in statuses.values()):
-        # exits 1 when some machine is not running, yet prints the running ones
-        entries = parse_ssh_config(runner.run(project.root, ["ssh-config"], check=False).stdout)
+        # exits 1 at the first machine that is not running (require_running reports that)
+        result = runner.run(project.root, ["ssh-config"], check=False)
+        entries = parse_ssh_config(result.stdout)
+        if result.returncode != 0 and all(s.state == "running" for s in statuses.values()):
+            raise runner.VagrantFailed(f"`vagrant ssh-config` failed in {project.root} "
+                                       f"(exit {result.returncode}):\n{runner.error_text(result)}")
     return [Machine(s.name, s.state, s.provider, entries.get(s.name)) for s in statuses.values()]
 
 
 def require_running(project: Project, machines: list[Machine]) -> None:
-    down = [m for m in machines if not m.running or m.ssh is None]
+    down = [m for m in machines if not m.running]
     if not machines:
         raise runner.MachineNotRunning(f"the Vagrantfile in {project.root} defines no machines")
     if down:
         listed = ", ".join(f"{m.name} ({m.state})" for m in down)
         raise runner.MachineNotRunning(f"Vagrant machine(s) not running: {listed}; "
                                        f"start them with: orch vagrant up {project.root}")
+    missing = [m.name for m in machines if m.ssh is None]
+    if missing:
+        raise runner.VagrantFailed(f"`vagrant ssh-config` gave no SSH data for {', '.join(missing)}")
 
 
 def docker_host_keys(project: Project, machines: list[Machine]) -> dict[str, list[str]]:

@@ -60,11 +60,11 @@ def run(project: Path, args: Sequence[str], *, stream: bool = False, check: bool
 
     A failure raises VagrantFailed with Vagrant's own message (the end of its output).
     """
-    cmd = [vagrant_exe(), *args]
+    cmd = [vagrant_exe(), *args]  # stdin closed: Vagrant must never wait for an answer
     try:
         if stream:
-            proc = subprocess.Popen(cmd, cwd=project, env=vagrant_env(), stdout=subprocess.PIPE,
-                                    stderr=subprocess.STDOUT, text=True, bufsize=1)
+            proc = subprocess.Popen(cmd, cwd=project, env=vagrant_env(), stdin=subprocess.DEVNULL,
+                                    stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, bufsize=1)
             tail: deque[str] = deque(maxlen=40)
             assert proc.stdout is not None
             for line in proc.stdout:
@@ -73,7 +73,8 @@ def run(project: Path, args: Sequence[str], *, stream: bool = False, check: bool
             result = subprocess.CompletedProcess(cmd, proc.wait(), "".join(tail), "")
         else:
             for attempt in range(LOCK_RETRIES + 1):
-                result = subprocess.run(cmd, cwd=project, env=vagrant_env(), capture_output=True, text=True)
+                result = subprocess.run(cmd, cwd=project, env=vagrant_env(), stdin=subprocess.DEVNULL,
+                                        capture_output=True, text=True)
                 # another vagrant process (a second orch run, say) holds the machine lock
                 if result.returncode == 0 or "because it is locked" not in result.stderr:
                     break
