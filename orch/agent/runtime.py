@@ -31,7 +31,7 @@ def _protocol_streams():
     Commands run by modules inherit fds 0 and 1; if they could read our stdin
     or write to our stdout they would corrupt the conversation.
     """
-    proto_in = os.fdopen(os.dup(0), "rb", buffering=0)
+    proto_in = os.fdopen(os.dup(0), "rb", buffering=1 << 16)  # buffered: requests can be megabytes
     proto_out = os.fdopen(os.dup(1), "wb", buffering=0)
     devnull = os.open(os.devnull, os.O_RDWR)
     os.dup2(devnull, 0)
@@ -108,6 +108,8 @@ class Agent:
                 if result.get("failed") and not step.get("ignore_errors"):
                     break
             return {"results": results}
+        if op == "stage":
+            return stage(request)
         if op == "hello":
             return {"python": list(sys.version_info[:3]), "uid": os.getuid(), "pid": os.getpid(),
                     "user": _user_name()}
@@ -127,6 +129,23 @@ def fingerprint(result: dict) -> str:
             if k not in _VOLATILE}
     text = json.dumps(kept, sort_keys=True, default=str)
     return hashlib.sha1(text.encode("utf-8", "surrogateescape")).hexdigest()
+
+
+def stage(request: dict) -> dict:
+    """Append a chunk of a large file to a private temp file (0600) that a later copy step uses."""
+    import base64
+    import tempfile
+
+    path = request.get("path")
+    if not path:
+        directory = request.get("dir")
+        if not directory or not os.path.isdir(directory):
+            directory = tempfile.gettempdir()
+        fd, path = tempfile.mkstemp(dir=directory, prefix=".orch-stage-")
+        os.close(fd)
+    with open(path, "ab") as handle:
+        handle.write(base64.b64decode(request.get("data") or ""))
+    return {"path": path}
 
 
 def _user_name() -> str:

@@ -21,6 +21,8 @@ if TYPE_CHECKING:
     from orch.engine.worker import StepContext
 
 INLINE_LIMIT = 16 * 1024  # smaller contents go with the first message; larger ones after a checksum check
+STAGE_LIMIT = 8 * 1024 * 1024  # larger files go in chunks, streamed from disk, never whole in memory
+CHUNK = 4 * 1024 * 1024
 
 
 def debug(step: "StepContext", args: dict) -> dict:
@@ -141,7 +143,30 @@ def _copy_content(step: "StepContext", args: dict) -> tuple[dict, bytes] | None:
     return args, raw
 
 
+def _send_large_file(step: "StepContext", args: dict, path: str) -> dict:
+    """Checksum first; only when the host's file differs, the bytes in chunks to a staged temp file."""
+    wire = {k: v for k, v in args.items() if k != "content"}
+    wire["_checksum"] = _sha1_of(path)
+    result = step.agent_run("copy", wire)
+    if not result.get("needs_content"):
+        return result
+    session = step.worker.session_for(step)
+    staged = None
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(CHUNK), b""):
+            answer = session.request("stage", path=staged, dir=os.path.dirname(str(args.get("dest", ""))),
+                                     data=base64.b64encode(block).decode())
+            staged = answer["path"]
+    return step.agent_run("copy", dict(wire, _staged=staged))
+
+
 def copy(step: "StepContext", args: dict) -> dict:
+    if args.get("src") is not None and "content" not in args and not args.get("remote_src") and not step.diff:
+        path = step.find_file(str(args["src"]), "files", allow_dir=True)
+        if os.path.isfile(path) and os.path.getsize(path) > STAGE_LIMIT:
+            if args.get("mode") == "preserve":
+                args = dict(args, mode="%04o" % (os.stat(path).st_mode & 0o7777))
+            return _send_large_file(step, args, path)
     found = _copy_content(step, args)
     if found is not None:
         return _send_content(step, "copy", *found)

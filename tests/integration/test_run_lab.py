@@ -157,3 +157,25 @@ def test_batched_steps_stop_at_a_failure_like_single_ones(lab, tmp_path):
                         ("command", "failed", False)]
     listing = orch("exec", lab.names[0], "-i", str(lab.ssh_inventory), "-a", "ls /tmp/orch-batch")
     assert listing.stdout.split(">>\n", 1)[1].split() == ["a", "b"]
+
+
+def test_large_file_goes_in_chunks_and_converges(lab, lab_inventory, tmp_path):
+    big = tmp_path / "big.bin"
+    with open(big, "wb") as handle:
+        for i in range(20):  # 20 MiB: several chunks, more than the staging limit
+            handle.write(bytes([i]) * (1024 * 1024))
+    import hashlib
+
+    expected = hashlib.sha1(big.read_bytes()).hexdigest()
+    book = tmp_path / "big.yml"
+    book.write_text(f"- hosts: {lab.names[0]}\n  gather_facts: false\n  tasks:\n"
+                    f"    - copy: src={big} dest=/tmp/orch-big.bin mode=0600\n")
+    orch("exec", lab.names[0], "-i", str(lab_inventory), "-a", "rm -f /tmp/orch-big.bin")
+    first = orch("run", str(book), "-i", str(lab_inventory), "--json")
+    assert first.returncode == 0, first.stdout[-2000:]
+    assert _summary(first.stdout)[lab.names[0]]["changed"] == 1
+    check = orch("exec", lab.names[0], "-i", str(lab_inventory), "-m", "shell", "-a",
+                 "sha1sum /tmp/orch-big.bin; stat -c %a /tmp/orch-big.bin; ls -a /tmp | grep -c orch-stage || true")
+    assert expected in check.stdout and "\n600\n0" in check.stdout  # no staged file left behind
+    second = orch("run", str(book), "-i", str(lab_inventory), "--json")
+    assert _summary(second.stdout)[lab.names[0]]["changed"] == 0

@@ -44,6 +44,8 @@ def copy(ctx, args, module="copy"):
         return _single(ctx, args, dest, item, os.path.basename(src))
     if "_files" in args or "_dirs" in args:
         return _tree(ctx, args, dest, args.get("_files") or [], args.get("_dirs") or [])
+    if args.get("_staged"):
+        return _from_staged(ctx, args, dest)
     item = _item_from(args)
     if item is None:
         raise ModuleFailed("src (or content) is required")
@@ -53,6 +55,20 @@ def copy(ctx, args, module="copy"):
     if item.get("text") and (dest.endswith("/") or fsview.lookup(ctx, dest, follow=True).isdir):
         raise ModuleFailed("can not use content with a dir as dest", dest=dest)
     return _single(ctx, args, dest, item, os.path.basename(src) if src else None)
+
+
+def _from_staged(ctx, args, dest):
+    """A large file the controller sent in chunks (the ``stage`` op) to a temp file here."""
+    staged = str(args["_staged"])
+    try:
+        item = {"source": fsview.lookup(ctx, staged), "checksum": args.get("_checksum")}
+        src = args.get("src")
+        return _single(ctx, args, dest, item, os.path.basename(str(src)) if src else None)
+    finally:
+        try:
+            os.unlink(staged)
+        except OSError:
+            pass
 
 
 def _mode_octal(mode):
