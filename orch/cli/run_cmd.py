@@ -10,6 +10,7 @@ import click
 
 from orch.cli.common import ask_become_password, inventory_option, inventory_sources
 from orch.cli.errors import exit_with
+from orch.cli.resume_opts import resume_option
 from orch.cli.vault_opts import install_vault, pop_vault, reveal_inventory, vault_option_list, vault_templar
 from orch.errors import UsageError
 
@@ -79,11 +80,16 @@ def playbook_options(func):
 
 
 @click.command("run")
-@click.argument("playbook", type=click.Path(dir_okay=False))
+@click.argument("playbook", type=click.Path(dir_okay=False), required=False)
 @playbook_options
-def run_command(playbook, inventories, as_json, **kwargs) -> None:
-    """Run PLAYBOOK against the hosts of the inventory."""
+@resume_option
+def run_command(playbook, inventories, as_json, resume=None, **kwargs) -> None:
+    """Run PLAYBOOK against the hosts of the inventory (or continue one: --resume FILE)."""
+    from orch.cli import resume_opts
+
+    playbook, inventories = resume_opts.prepare(resume, playbook, inventories, kwargs)
     code = execute_playbook(playbook, inventories, as_json, **kwargs)
+    resume_opts.after(code, playbook, inventories, kwargs, resume)
     exit_with(code)
 
 

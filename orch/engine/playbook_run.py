@@ -12,6 +12,7 @@ from orch.engine.facts import prefixed
 from orch.engine.hostconn import HostConnection
 from orch.engine.hoststate import HostState
 from orch.engine.options import RunOptions
+from orch.engine import resume
 from orch.engine.play import PlayRun
 from orch.engine.serial import batches
 from orch.engine.variables import HostVars, merge_layers
@@ -261,6 +262,7 @@ class PlaybookRun:
                     break
         finally:
             self.close()
+        resume.finished(self)
         self.bus.emit("summary", hosts={name: state.recap() for name, state in self.states.items()})
         return self.states
 
@@ -279,7 +281,7 @@ class PlaybookRun:
         for batch in batches(live, play.serial, self.templar, self.extra_vars):
             play_run = PlayRun(self, play, [s for s in batch if not s.failed], names)
             play_run.run()
-            if play_run.aborted() and not self._ended_normally(play_run):
+            if resume.batch_done(self, play_run):  # Ansible's stop rules (all failed, limits)
                 return False
         return True
 

@@ -14,3 +14,6 @@ __all__ = ["Group", "Host", "Inventory", "InventorySource", "VarExplanation", "l
            "register_source"]
 
 import orch.vagrant.source  # noqa: E402,F401  registers -i vagrant:DIR (Vagrant code loads on use)
+from orch.docker.inventory import register as _register_docker  # noqa: E402
+
+_register_docker()  # plugin: docker files and -i docker:[URL] (the docker SDK loads on use)

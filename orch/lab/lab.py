@@ -23,7 +23,7 @@ from pathlib import Path
 import yaml
 
 from orch.errors import OrchError, UsageError
-from orch.lab.image import ensure_image
+from orch.lab.image import ensure_image, image_tag
 
 LABEL = "orch.lab"
 SSH_WAIT_SECONDS = 30
@@ -207,6 +207,8 @@ def write_inventories(name: str, hosts: list[LabHost]) -> tuple[Path, Path]:
         "ansible_python_interpreter": "/usr/bin/python3",
     }
     docker_vars = {"ansible_connection": "docker", "ansible_python_interpreter": "/usr/bin/python3"}
+    for common in (ssh_vars, docker_vars):
+        common["orch_lab_image"] = image_tag()  # a local base image (python3) to build FROM, nothing pulled
     paths = []
     for filename, common, host_vars in (
         ("inventory.yml", ssh_vars, {h.name: {"ansible_host": h.address} for h in hosts}),
