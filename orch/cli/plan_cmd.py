@@ -16,7 +16,7 @@ from orch.cli.run_cmd import execute_playbook, playbook_options, run_exit_code
 @playbook_options
 @click.option("-o", "--out", "out", type=click.Path(dir_okay=False), help="Save the plan to apply it later.")
 @click.option("--detailed-exitcode", is_flag=True, help="Exit 0 no changes, 2 changes, 1 error.")
-@click.option("--record", is_flag=True, help="Keep the plan in the run history (see 'orch runs drift').")
+@click.option("--record", is_flag=True, help="Kept for scripts: every plan is recorded in the run history (orch runs drift).")
 def plan_command(playbook, inventories, as_json, out, detailed_exitcode, record, **kwargs) -> None:
     """Predict what 'orch run PLAYBOOK' would change, changing nothing."""
     from orch.cli.common import inventory_sources
