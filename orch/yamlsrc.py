@@ -89,6 +89,17 @@ class _Loader(_BaseLoader):  # type: ignore[misc, valid-type]
         mark = node.start_mark
         return Location(self.source_name, mark.line + 1, mark.column + 1)
 
+    def construct_object(self, node: yaml.Node, deep: bool = False) -> Any:
+        # PyYAML's own constructors fail with Python errors on some tagged scalars
+        # ('!!int' empty: IndexError, '!!timestamp 2001-13-45': ValueError); locate them here.
+        try:
+            return super().construct_object(node, deep)
+        except (ParseError, yaml.YAMLError, RecursionError):
+            raise
+        except (ValueError, IndexError, TypeError, ArithmeticError) as exc:
+            raise ParseError(f"invalid YAML: bad {node.tag.rsplit(':', 1)[-1]} value {str(node.value)[:40]!r} ({exc})",
+                             location=self._loc(node)) from None
+
 
 def _construct_mapping(loader: _Loader, node: yaml.MappingNode) -> LocDict:
     loader.flatten_mapping(node)

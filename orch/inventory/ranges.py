@@ -11,13 +11,16 @@ from __future__ import annotations
 import re
 import string
 
+from orch.errors import ParseError
+
 _BRACKET_V6 = re.compile(r"^\[([0-9A-Fa-f:.]+)\](?::([0-9]+))?$")
 _LETTERS = string.ascii_letters
 MAX_HOSTS = 100_000  # one range line; far past real inventories, short of exhausting memory
 
 
-class RangeError(ValueError):
-    """A malformed host range; loaders turn it into a ParseError with file:line."""
+class RangeError(ParseError, ValueError):
+    """A malformed host range; loaders re-raise it as a ParseError with file:line.
+    (A ParseError itself so that no caller can let a plain ValueError escape.)"""
 
 
 def expand_hosts(pattern: str) -> list[str]:
