@@ -95,9 +95,9 @@ def _present(lines, args):
                 break
         elif anchor is not None and anchor.search(current) and (where == -1 or not firstmatch):
             where = number + 1 if insertafter is not None else number
-    if found == -1 and (regexp is not None or search is not None) and not backrefs and \
-            (insertafter is not None or insertbefore is not None):
-        # the regexp matched nothing but the exact line already exists: nothing to do
+    if found == -1 and (regexp is not None or search is not None) and not backrefs:
+        # the regexp matched nothing but the exact line already exists: nothing to do (as Ansible,
+        # with or without insertafter/insertbefore)
         for number, current in enumerate(lines):
             if current.rstrip(b"\r\n") == line:
                 return lines, ""

@@ -19,6 +19,9 @@ LINEINFILE = [
     ("a\nb\n", {"line": "z", "insertafter": "^nomatch"}, "a\nb\nz\n", True),
     ("a\nb\n", {"line": "z", "regexp": "^q", "insertafter": "^a"}, "a\nz\nb\n", True),
     ("a\nz\nb\n", {"line": "z", "regexp": "^q", "insertafter": "^a"}, "a\nz\nb\n", False),
+    # Ansible: an unmatched regexp with the exact line present changes nothing, insertafter or not
+    ("a\nz\nb\n", {"line": "z", "regexp": "^q"}, "a\nz\nb\n", False),
+    ("a\nz\nb\n", {"line": "z", "search_string": "q"}, "a\nz\nb\n", False),
     ("port 22\n", {"regexp": r"^port (\d+)", "line": r"Port \1", "backrefs": True}, "Port 22\n", True),
     ("nothing\n", {"regexp": r"^port (\d+)", "line": r"Port \1", "backrefs": True}, "nothing\n", False),
     ("ab=1\n", {"search_string": "b=", "line": "ab=2"}, "ab=2\n", True),
