@@ -116,6 +116,7 @@ def ssh_api_client(transport: paramiko.Transport, path: str, timeout: float = 60
     client = docker.APIClient(base_url="unix:///var/run/docker.sock", version="1.41", timeout=timeout)
     adapter = StreamLocalAdapter(transport, path, timeout)
     client.mount("http+docker://", adapter)
+    client.base_url = "http+docker://ssh"  # the SDK then reads attach/exec streams off the channel
     client._custom_adapter = adapter
     client._version = client._retrieve_server_version()
     return client
