@@ -151,6 +151,9 @@ def run(ctx, args):
     if upgrade not in ("no", "false"):
         raise ModuleFailed("apt: upgrade=%s is not supported by orch" % upgrade)
     specs = [safe_name(s, "package name") for s in as_list(args.get("name") or args.get("pkg") or args.get("package"))]
+    for spec in specs:  # apt-get would read 'a && b | c' as a pattern and match other packages
+        if any(c.isspace() for c in spec):
+            raise ModuleFailed("invalid package name %r" % spec)
     if args.get("default_release"):
         safe_name(args["default_release"], "default_release")
     result = {"cache_updated": False, "cache_update_time": cache_time(), "changed": False}

@@ -49,7 +49,17 @@ def _target(args, user):
     return "user:" + user, None
 
 
+def _one_line(args):
+    # A newline in a name (the '#Ansible: NAME' comment), a job or a time field would write a second,
+    # live crontab line: a job nobody asked for.
+    for key in ("name", "job", "value", "minute", "hour", "day", "month", "weekday", "special_time"):
+        value = args.get(key)
+        if value is not None and any(c in str(value) for c in "\n\r\0"):
+            raise ModuleFailed("cron %s must be one line, got %r" % (key, str(value)))
+
+
 def run(ctx, args):
+    _one_line(args)
     state = choice(args, "state", ("present", "absent"), "present")
     name = args.get("name")
     name = None if name is None else str(name)
