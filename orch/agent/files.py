@@ -97,7 +97,7 @@ def user_name(uid: int) -> str:
     try:
         import pwd
         return pwd.getpwuid(uid).pw_name
-    except (ImportError, KeyError):
+    except (ImportError, KeyError, OverflowError):  # OverflowError: PLANNED_ID, a user the plan creates
         return str(uid)
 
 
@@ -105,7 +105,7 @@ def group_name(gid: int) -> str:
     try:
         import grp
         return grp.getgrgid(gid).gr_name
-    except (ImportError, KeyError):
+    except (ImportError, KeyError, OverflowError):  # OverflowError: PLANNED_ID, a group the plan creates
         return str(gid)
 
 

@@ -94,7 +94,9 @@ def run_command(playbook, inventories, as_json, resume=None, **kwargs) -> None:
 
 
 def execute_playbook(playbook, inventories, as_json, *, runs_dir=None, no_color=False, command="run",
-                     **kwargs) -> int:
+                     setup=None, outcome=None, **kwargs) -> int:
+    """Load, run and record a playbook. ``setup(book, inventory, options, bus)`` may adjust the
+    run before it starts (plan/apply use it); ``outcome(states)`` may replace the exit code."""
     from orch.engine.playbook_run import PlaybookRun
     from orch.events import EventBus
     from orch.inventory import load_inventory
@@ -113,12 +115,16 @@ def execute_playbook(playbook, inventories, as_json, *, runs_dir=None, no_color=
     from orch.events.consoles import add_run_console
     from orch.events.recording import open_run_record
 
+    show_diff = options.diff
+    if setup is not None:
+        setup(book, inventory, options, bus)
     console = add_run_console(bus, book, as_json=as_json, no_color=no_color, verbosity=options.verbosity,
-                              show_diff=options.diff)
+                              show_diff=show_diff)
     with console, open_run_record(bus, command, sys.argv[1:], playbook=playbook, runs_dir=runs_dir) as record:
         states = PlaybookRun(book, inventory, options, bus, templar=vault_templar(vault)).run()
-        record.finish(run_exit_code(states))
-    return run_exit_code(states)
+        code = outcome(states) if outcome is not None else run_exit_code(states)
+        record.finish(code)
+    return code
 
 
 def run_exit_code(states) -> int:
