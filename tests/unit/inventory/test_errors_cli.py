@@ -94,8 +94,8 @@ def test_missing_inventory_path(tmp_path: Path) -> None:
 
 
 def test_unknown_plugin_file(tmp_path: Path) -> None:
-    path = tmp_path / "docker.yml"
-    path.write_text("plugin: community.docker.docker_containers\n")
+    path = tmp_path / "aws_ec2.yml"
+    path.write_text("plugin: amazon.aws.aws_ec2\n")
     rc, _, err = run(["inventory", "list", "-i", str(path)])
     assert rc == 2 and f"{path}:1" in err and "not supported" in err
 

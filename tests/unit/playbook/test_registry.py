@@ -69,4 +69,6 @@ def test_check_arg_names():
         check_arg_names("file", {"stat": "x"}, LOC)
     with pytest.raises(ParseError, match="does not take free-form arguments"):
         check_arg_names("file", {"_raw_params": "x"}, LOC)
-    check_arg_names("docker_container", {"whatever": 1})
+    check_arg_names("add_host", {"whatever": 1})  # a module without a spec takes anything
+    with pytest.raises(ParseError, match="has no argument 'whatever'"):
+        check_arg_names("docker_container", {"whatever": 1})
