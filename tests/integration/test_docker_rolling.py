@@ -28,7 +28,7 @@ def sample(lab):
 
 
 def _live(lab, name: str) -> dict:
-    return json.loads(urllib.request.urlopen(f"http://{lab.address(name)}:8080/health", timeout=5).read())
+    return json.loads(urllib.request.urlopen(f"http://{lab.address(name)}:8081/health", timeout=5).read())
 
 
 def _container_version(name: str) -> str:

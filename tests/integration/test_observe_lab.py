@@ -223,8 +223,10 @@ def test_drift_from_recorded_check_runs(lab, tmp_path):
 def test_interrupted_run_ends_its_record(lab, tmp_path):
     runs = tmp_path / "runs"
     book = tmp_path / "slow.yml"
+    # The debug step keeps the two commands out of one batched round trip: the signal must
+    # arrive while the sleep runs.
     book.write_text("- hosts: lab\n  gather_facts: false\n  tasks:\n    - command: echo started\n"
-                    "    - command: sleep 4\n")
+                    "    - debug: msg=between\n    - command: sleep 4\n")
     exe = shutil.which("orch", path=os.path.dirname(sys.executable)) or "orch"
     proc = subprocess.Popen([exe, "run", str(book), "-i", str(lab.ssh_inventory), "--runs-dir", str(runs)],
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
