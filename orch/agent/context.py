@@ -15,6 +15,7 @@ class ModuleFailed(Exception):
         self.result = result
 
 
+_SBIN = ("/usr/local/sbin", "/usr/sbin", "/sbin")
 MISSING = object()  # "the overlay says nothing about this": look at the real host
 
 
@@ -70,6 +71,9 @@ class Context:
     def run(self, argv, shell: bool = False, cwd=None, stdin=None, env=None, executable=None):
         """Run a command without a shell (argv) unless ``shell``; returns (rc, stdout, stderr)."""
         full_env = dict(os.environ)
+        # Like Ansible's get_bin_path: a login user's PATH often lacks the sbin dirs (useradd, service).
+        path = full_env.get("PATH", "/usr/bin:/bin").split(":")
+        full_env["PATH"] = ":".join(path + [d for d in _SBIN if d not in path])
         full_env.update({k: str(v) for k, v in self.env.items()})
         if env:
             full_env.update({k: str(v) for k, v in env.items()})
