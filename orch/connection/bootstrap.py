@@ -74,4 +74,5 @@ def payload() -> bytes:
 
 def python_command(python: str) -> str:
     """The shell command that starts stage 1 with the host's interpreter."""
-    return f"{python} -c {shlex.quote(_STAGE1)}"
+    # -S: the agent needs only the standard library, so skip site-packages (faster start).
+    return f"{python} -S -c {shlex.quote(_STAGE1)}"
