@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import socket
 import threading
 from pathlib import Path
@@ -13,6 +14,9 @@ from orch.connection.hostkeys import configure_client, known_host_name
 from orch.errors import UnreachableError
 
 KEEPALIVE_SECONDS = 15
+# paramiko logs transport errors itself; they reach the user once, translated, as UnreachableError.
+logging.getLogger("paramiko").addHandler(logging.NullHandler())
+logging.getLogger("paramiko").propagate = False
 _QUICKACK = getattr(socket, "TCP_QUICKACK", None)
 
 
@@ -88,7 +92,7 @@ class SSHProcess(Process):
         self._channel.close()
 
 
-def _describe(exc: BaseException) -> str:
+def _describe(exc: BaseException, timeout: float | None = None) -> str:
     if isinstance(exc, paramiko.BadHostKeyException):
         return (f"host key for {exc.hostname} has CHANGED (expected {exc.expected_key.get_name()} "
                 f"{exc.expected_key.fingerprint}, got {exc.key.fingerprint}); refusing to connect. "
@@ -100,6 +104,9 @@ def _describe(exc: BaseException) -> str:
         return "cannot connect: " + "; ".join(sorted(reasons))
     if isinstance(exc, (socket.timeout, TimeoutError)):
         return "connection timed out"
+    if isinstance(exc, paramiko.SSHException) and ("banner" in str(exc) or "No existing session" in str(exc)):
+        return (f"timed out: the host accepted the connection but sent no SSH greeting within {timeout:g} s"
+                if timeout else "the host accepted the connection but sent no SSH greeting")
     if isinstance(exc, OSError):
         return f"cannot connect: {exc.strerror or exc}"
     return f"ssh error: {exc}"
@@ -161,7 +168,7 @@ class SSHConnection(Connection):
         except UnreachableError:
             raise
         except Exception as exc:  # paramiko raises many kinds; all mean "unreachable"
-            raise UnreachableError(_describe(exc), host=self.host_name) from None
+            raise UnreachableError(_describe(exc, self.options.timeout), host=self.host_name) from None
         self._conn = conn
 
     def start(self, command: str) -> Process:
