@@ -32,6 +32,7 @@ def main() -> None:
 
     bench.venv("ansible", "ansible-core")
     bench.venv("pyinfra", "pyinfra")
+    lab.down(bench.LAB)  # exactly args.hosts hosts, whatever an earlier run left
     hosts = lab.up(args.hosts, name=bench.LAB, net=bench.NET)
     directory = lab.lab_dir(bench.LAB)
     key, known = directory / "id_ed25519", directory / "known_hosts"
