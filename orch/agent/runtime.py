@@ -159,7 +159,9 @@ def _user_name() -> str:
 def main() -> None:
     proto_in, proto_out = _protocol_streams()
     agent = Agent()
-    proto_out.write(b'{"ready": true}\n')
+    # The ready line carries what "hello" answers, so starting costs no extra round trip.
+    ready = dict(ready=True, **agent.handle({"op": "hello"}))  # "ready" first: the controller checks the prefix
+    proto_out.write(json.dumps(ready).encode() + b"\n")
     while True:
         line = proto_in.readline()
         if not line:

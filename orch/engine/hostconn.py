@@ -40,7 +40,7 @@ class HostConnection:
                     become_method=become_method or self.options.become_method,
                     become_password=become_password if become_password is not None else self.options.become_password,
                 )
-                session.start()
+                session.start(wait=False)  # its first request carries the ready wait
                 self._sessions[key] = session
             return session
 
