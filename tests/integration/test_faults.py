@@ -149,3 +149,37 @@ def test_sigint_stops_agents_and_records_the_interruption(fault_lab, tmp_path):
         ps = subprocess.run(["docker", "exec", host.container, "sh", "-c", "ps -eo args | grep -c '[p]ython3 -c' || true"],
                             capture_output=True, text=True)
         assert ps.stdout.strip() == "0", ps.stdout
+
+
+def test_disk_full_during_copy_keeps_the_original(fault_lab, tmp_path):
+    import docker
+
+    from orch.lab.image import image_tag
+
+    client = docker.from_env()
+    name = "orchfault-smalldisk"
+    try:
+        client.containers.get(name).remove(force=True)
+    except docker.errors.NotFound:
+        pass
+    container = client.containers.run(image_tag(), ["sleep", "infinity"], name=name, detach=True,
+                                      tmpfs={"/mnt/small": "size=128k"}, labels={"orch.lab": FAULT_LAB})
+    try:
+        container.exec_run(["sh", "-c", "echo original > /mnt/small/app.conf"])
+        big = tmp_path / "big.conf"
+        big.write_bytes(b"x" * 512 * 1024)  # four times the disk
+        inv = tmp_path / "inv.yml"
+        inv.write_text(f"all:\n  hosts:\n    small:\n      ansible_connection: docker\n      ansible_host: {name}\n")
+        book = tmp_path / "full.yml"
+        book.write_text(f"- hosts: small\n  gather_facts: false\n  tasks:\n"
+                        f"    - copy: src={big} dest=/mnt/small/app.conf\n")
+        res = orch("run", str(book), "-i", str(inv), "--json")
+        assert res.returncode == 1
+        failed = [json.loads(line) for line in res.stdout.splitlines() if '"task_result"' in line][0]
+        assert failed["status"] == "failed" and "space" in failed["result"]["msg"].lower()
+        after = container.exec_run(["sh", "-c", "cat /mnt/small/app.conf; ls -A /mnt/small; ls -A /tmp"]).output.decode()
+        assert after.splitlines()[0] == "original"  # the file is intact
+        assert after.splitlines()[1:] == ["app.conf"]  # and no temp file was left in the directory
+        assert "orch" not in after  # nor a staged file in /tmp
+    finally:
+        container.remove(force=True)
