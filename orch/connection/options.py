@@ -10,24 +10,19 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 
+from orch.booleans import parse_bool
 from orch.errors import UsageError
 
 HOST_KEY_POLICIES = ("yes", "accept-new", "off")
-_TRUE = {"1", "true", "yes", "on", "y", "t"}
-_FALSE = {"0", "false", "no", "off", "n", "f"}
 
 
 def to_bool(value, default: bool = False) -> bool:
     if value is None or value == "":
         return default
-    if isinstance(value, bool):
-        return value
-    text = str(value).strip().lower()
-    if text in _TRUE:
-        return True
-    if text in _FALSE:
-        return False
-    raise UsageError(f"not a boolean: {value!r}")
+    parsed = parse_bool(value)
+    if parsed is None:
+        raise UsageError(f"not a boolean: {value!r}")
+    return parsed
 
 
 def host_key_policy(value) -> str:
@@ -44,9 +39,9 @@ def host_key_policy(value) -> str:
     text = str(value).strip().lower()
     if text in ("accept-new", "accept_new", "new"):
         return "accept-new"
-    if text in _TRUE or text == "ask":
+    if text == "ask" or parse_bool(text) is True:
         return "yes"
-    if text in _FALSE:
+    if parse_bool(text) is False:
         return "off"
     raise UsageError(f"unknown host key checking policy {value!r} (use yes, accept-new or no)")
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import time
 from typing import TYPE_CHECKING, Any
 
+from orch.booleans import parse_bool
 from orch.engine import actions
 from orch.engine.batching import batch_run, run_batch
 from orch.engine.loops import loop_items
@@ -25,7 +26,6 @@ if TYPE_CHECKING:
 
 OK, FAILED, UNREACHABLE, ABORTED = "ok", "failed", "unreachable", "aborted"
 
-_TRUE = {"true", "yes", "on", "1", "y"}
 
 
 def _value_location(value: Any, message: str):
@@ -44,8 +44,9 @@ def _value_location(value: Any, message: str):
 
 
 def truthy(value: Any) -> bool:
+    """A keyword's value as a boolean (``ignore_errors: yes``); other strings are false."""
     if isinstance(value, str):
-        return value.strip().lower() in _TRUE
+        return parse_bool(value) is True
     return bool(value)
 
 

@@ -16,6 +16,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from orch.booleans import parse_bool
 from orch.errors import Location, ParseError
 
 
@@ -379,8 +380,6 @@ def location_of_key(args: Any, default: Location | None) -> Location | None:
     return getattr(args, "loc", None) or default
 
 
-_TRUE = frozenset({"yes", "on", "1", "true", "y", "t", "1.0"})
-_FALSE = frozenset({"no", "off", "0", "false", "n", "f", "0.0"})
 
 
 def _convert(value: Any, opts: dict[str, Any], where: str) -> Any:
@@ -392,13 +391,9 @@ def _convert(value: Any, opts: dict[str, Any], where: str) -> Any:
             raise ValueError(f"{where} must be a string, got {type(value).__name__}")
         return value if isinstance(value, str) else str(value)
     if kind == "bool":
-        if isinstance(value, bool):
-            return value
-        low = str(value).strip().lower()
-        if low in _TRUE:
-            return True
-        if low in _FALSE:
-            return False
+        parsed = parse_bool(value)
+        if parsed is not None:
+            return parsed
         raise ValueError(f"{where} must be a boolean (yes/no/true/false), got {value!r}")
     if kind in ("int", "float"):
         if isinstance(value, bool):

@@ -20,6 +20,8 @@ from jinja2.nativetypes import NativeCodeGenerator, NativeEnvironment
 from jinja2.parser import Parser
 from jinja2.runtime import Undefined
 
+from orch.booleans import FALSE as BOOL_FALSE
+from orch.booleans import TRUE as BOOL_TRUE
 from orch.errors import Location, TemplateError
 from orch.yamlsrc import UnsafeText, VaultText, location_of
 from orch.templating import filters_core, filters_data, filters_path, lookups, tests
@@ -369,8 +371,8 @@ def _consume_expr(compiled: jinja2.Template, ctx: Any) -> Any:
     return result
 
 
-_TRUE = {"true", "yes", "on", "1", "y", "t"}
-_FALSE = {"false", "no", "off", "0", "n", "f", ""}
+_TRUE = BOOL_TRUE
+_FALSE = BOOL_FALSE | {""}  # an empty string is a false condition
 
 
 def to_condition(value: Any, source: Any, location: Location | None, task: str | None) -> bool:
