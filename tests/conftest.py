@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import subprocess
@@ -54,6 +55,23 @@ def lab(orch_home):
     yield LabInfo(hosts, directory / "inventory.yml", directory / "inventory-docker.yml", directory)
     if not os.environ.get("ORCH_TEST_KEEP_LAB"):
         lab_mod.down(TEST_LAB)
+
+
+@contextlib.contextmanager
+def private_lab(name: str, count: int, net: int):
+    """A lab of its own for tests that break or load hosts; yields (hosts, lab directory)."""
+    if not docker_available():
+        if os.environ.get("CI"):
+            pytest.fail("CI needs a Docker engine for the lab")
+        pytest.skip("no Docker engine")
+    from orch.lab import lab as lab_mod
+
+    lab_mod.down(name)
+    hosts = lab_mod.up(count, name=name, net=net)
+    try:
+        yield hosts, lab_mod.lab_dir(name)
+    finally:
+        lab_mod.down(name)
 
 
 class LabInfo:

@@ -12,7 +12,7 @@ import base64
 import hashlib
 import os
 import time
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from orch.errors import HostFailure, OrchError, ParseError, TemplateError
 from orch.yamlsrc import load_file

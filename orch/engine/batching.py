@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from orch.engine import actions
 from orch.errors import OrchError, TemplateError, UnreachableError
-from orch.playbook.model import Block, Task
+from orch.playbook.model import Task
 from orch.playbook.tags import task_selected
 
 if TYPE_CHECKING:

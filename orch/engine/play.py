@@ -2,19 +2,17 @@
 
 from __future__ import annotations
 
-import os
 import threading
-import time
 from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING, Any, Callable
 
 from orch.engine.gate import Gate
 from orch.engine.hostconn import HostConnection
 from orch.engine.step import StepContext
-from orch.engine.worker import ABORTED, FAILED, OK, HostWorker, truthy
-from orch.errors import HostFailure, OrchError, UnreachableError
+from orch.engine.worker import FAILED, OK, HostWorker, truthy
+from orch.errors import HostFailure, OrchError
 from orch.modules import registry
-from orch.playbook.model import Block, Play, Task, iter_tasks
+from orch.playbook.model import Play, Task, iter_tasks
 
 if TYPE_CHECKING:
     from orch.engine.hoststate import HostState

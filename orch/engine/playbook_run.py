@@ -5,8 +5,6 @@ from __future__ import annotations
 import os
 import re
 import threading
-from pathlib import Path
-from typing import Any
 
 from orch.engine.facts import prefixed
 from orch.engine.hostconn import HostConnection
@@ -16,7 +14,7 @@ from orch.engine import resume
 from orch.engine.play import PlayRun
 from orch.engine.serial import batches
 from orch.engine.variables import HostVars, merge_layers
-from orch.errors import OrchError, ParseError, UsageError
+from orch.errors import OrchError, ParseError
 from orch.events import EventBus
 from orch.inventory import Inventory
 from orch.playbook.model import Play, Playbook, Role, Task

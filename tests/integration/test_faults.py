@@ -14,7 +14,7 @@ import time
 
 import pytest
 
-from tests.conftest import docker_available, orch
+from tests.conftest import orch, private_lab
 
 pytestmark = pytest.mark.integration
 FAULT_LAB = "orchfault"
@@ -27,14 +27,8 @@ def _events(stdout: str) -> list[dict]:
 
 @pytest.fixture(scope="module")
 def fault_lab(orch_home):
-    if not docker_available():
-        pytest.skip("no Docker engine")
-    from orch.lab import lab as lab_mod
-
-    lab_mod.down(FAULT_LAB)
-    hosts = lab_mod.up(2, name=FAULT_LAB, net=FAULT_NET)
-    yield hosts, lab_mod.lab_dir(FAULT_LAB)
-    lab_mod.down(FAULT_LAB)
+    with private_lab(FAULT_LAB, 2, FAULT_NET) as lab:
+        yield lab
 
 
 def _restart(container: str, address: str) -> None:

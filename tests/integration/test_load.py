@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import json
 import os
-import resource
 import subprocess
 import sys
 
 import pytest
 
-from tests.conftest import docker_available
+from tests.conftest import private_lab
 
 pytestmark = pytest.mark.integration
 LOAD_LAB = "orchload"
@@ -34,14 +33,8 @@ BOOK = """- hosts: all
 
 @pytest.fixture(scope="module")
 def load_lab(orch_home):
-    if not docker_available():
-        pytest.skip("no Docker engine")
-    from orch.lab import lab as lab_mod
-
-    lab_mod.down(LOAD_LAB)
-    hosts = lab_mod.up(50, name=LOAD_LAB, net=LOAD_NET)
-    yield hosts, lab_mod.lab_dir(LOAD_LAB)
-    lab_mod.down(LOAD_LAB)
+    with private_lab(LOAD_LAB, 50, LOAD_NET) as lab:
+        yield lab
 
 
 def _inventory(tmp_path, hosts, directory, per_container: int):
