@@ -82,7 +82,7 @@ def load_ini(inv: Inventory, text: str, path: str) -> None:
             key = key.strip()
             if not key:
                 raise ParseError(f"empty variable name in [{group}:vars]", location=loc)
-            _set_group_var(inv, group, key, parse_value(value.strip()), loc)
+            set_group_var(inv, group, key, parse_value(value.strip()), loc)
         else:  # children
             cm = _GROUPNAME.match(line)
             if not cm:
@@ -112,7 +112,8 @@ def _resolve_pending(inv: Inventory, group: str, pending: dict[str, dict[str, An
             _resolve_pending(inv, parent, pending)
 
 
-def _set_group_var(inv: Inventory, group: str, key: str, value: Any, loc: Location) -> None:
+def set_group_var(inv: Inventory, group: str, key: str, value: Any, loc: Location) -> None:
+    """An inline group variable (INI or YAML); ansible_group_priority sets the priority instead."""
     g = inv.groups[group]
     if key == "ansible_group_priority":  # Ansible keeps it out of the vars
         try:

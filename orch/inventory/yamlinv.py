@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from orch.errors import Location, ParseError
+from orch.inventory.ini import set_group_var
 from orch.inventory.model import Inventory
 from orch.inventory.ranges import RangeError, expand_hosts, split_port
 from orch.yamlsrc import location_of
@@ -59,17 +60,9 @@ def _group(inv: Inventory, name: Any, body: Any, path: str, parent_loc: Location
         if value is None:
             continue
         if key == "vars":
-            g = inv.groups[name]
             for var, v in value.items():
                 vloc = location_of(var, None) or location_of(v, None) or location_of(value, loc)
-                if var == "ansible_group_priority":
-                    try:
-                        g.priority = int(v)
-                    except (TypeError, ValueError):
-                        raise ParseError(f"ansible_group_priority must be an integer, got {v!r}", location=vloc) from None
-                    continue
-                g.vars[var] = v
-                g.var_locs[var] = vloc
+                set_group_var(inv, name, var, v, vloc)
         elif key == "children":
             for child, child_body in value.items():
                 child_name = _group(inv, child, child_body, path, location_of(value, loc))

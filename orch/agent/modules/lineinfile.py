@@ -16,6 +16,15 @@ from ..context import ModuleFailed
 SEP = b"\n"
 
 
+
+def _matches(current, regexp, search, line):
+    """Does this line match (regexp, else search_string, else the exact line)? The match, or a bool."""
+    if regexp is not None:
+        return regexp.search(current)
+    if search is not None:
+        return search in current
+    return current.rstrip(b"\r\n") == line
+
 def run(ctx, args):
     path = edit.target(args)
     state = args.get("state") or "present"
@@ -83,12 +92,7 @@ def _present(lines, args):
         anchor = re.compile(_b(insertbefore))
     found, where, match = -1, -1, None  # index of the matching line; insertion index
     for number, current in enumerate(lines):
-        if regexp is not None:
-            hit = regexp.search(current)
-        elif search is not None:
-            hit = search in current
-        else:
-            hit = current.rstrip(b"\r\n") == line
+        hit = _matches(current, regexp, search, line)
         if hit:
             found, match = number, hit
             if firstmatch:
@@ -136,12 +140,7 @@ def _absent(lines, args):
     line = _b(args["line"]) if args.get("line") is not None else None
     kept, found = [], 0
     for current in lines:
-        if regexp is not None:
-            hit = regexp.search(current)
-        elif search is not None:
-            hit = search in current
-        else:
-            hit = current.rstrip(b"\r\n") == line
+        hit = _matches(current, regexp, search, line)
         if hit:
             found += 1
         else:
