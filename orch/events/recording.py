@@ -66,9 +66,13 @@ def resolve_runs_dir(runs_dir: str | None = None, playbook: str | None = None) -
 
 
 def new_run_id(now: float | None = None) -> str:
-    """Sortable by time, unique across parallel runs: 20240501-101500-3f9a."""
-    stamp = time.strftime("%Y%m%d-%H%M%S", time.localtime(now or time.time()))
-    return f"{stamp}-{secrets.token_hex(2)}"
+    """Sortable by time to the millisecond, unique across parallel runs: 20240501-101500.123-3f9a.
+
+    Milliseconds matter: a cleanup command and the run after it often start within one second.
+    """
+    now = now or time.time()
+    stamp = time.strftime("%Y%m%d-%H%M%S", time.localtime(now))
+    return f"{stamp}.{int(now * 1000) % 1000:03d}-{secrets.token_hex(2)}"
 
 
 def _lift_diff(data: dict[str, Any]) -> dict[str, Any]:

@@ -15,7 +15,7 @@ from orch.config import default_map, load_settings
 from orch.errors import ParseError, UsageError
 from orch.events import EventBus
 from orch.events.history import drift, find_record, list_records, read_record
-from orch.events.recording import open_run_record, resolve_runs_dir
+from orch.events.recording import new_run_id, open_run_record, resolve_runs_dir
 from orch.events.report import render_report
 
 RECAP = {"ok": 1, "changed": 1, "unreachable": 0, "failed": 0, "skipped": 0, "rescued": 0, "ignored": 0}
@@ -75,6 +75,12 @@ def test_records_can_be_turned_off_and_unwritable_dirs_only_warn(tmp_path, monke
     with open_run_record(bus, "run", [], runs_dir=str(tmp_path / "file" / "runs")) as record:
         record.finish(0)
     assert "cannot write the run record" in capsys.readouterr().err
+
+
+def test_run_ids_sort_by_time_within_one_second():
+    base = 1_700_000_000.0
+    ids = [new_run_id(base + ms / 1000) for ms in (5, 40, 999)]
+    assert sorted(reversed(ids)) == ids  # a cleanup and the run after it, in the same second
 
 
 def test_runs_dir_follows_the_project(tmp_path, monkeypatch):
