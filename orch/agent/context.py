@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import subprocess
 
 
 class ModuleFailed(Exception):
@@ -77,6 +76,8 @@ class Context:
         full_env.update({k: str(v) for k, v in self.env.items()})
         if env:
             full_env.update({k: str(v) for k, v in env.items()})
+        import subprocess  # here, not at the top: a run without commands never pays for it
+
         try:
             proc = subprocess.run(
                 argv, shell=shell, cwd=cwd, env=full_env, executable=executable,

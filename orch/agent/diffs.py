@@ -6,8 +6,6 @@ marker key says why there is no text (``dst_binary``/``src_binary``/``dst_larger
 
 from __future__ import annotations
 
-import difflib
-
 MAX_DIFF = 256 * 1024
 
 
@@ -43,6 +41,8 @@ def unified(diff: dict) -> str:
     before, after = diff.get("before", ""), diff.get("after", "")
     if isinstance(before, dict) or isinstance(after, dict):
         before, after = _dict_text(before), _dict_text(after)
+    import difflib  # only a console shows unified diffs
+
     lines = difflib.unified_diff(before.splitlines(True), after.splitlines(True),
                                  diff.get("before_header", "before"), diff.get("after_header", "after"))
     return "".join(line if line.endswith("\n") else line + "\n\\ No newline at end of file\n" for line in lines)

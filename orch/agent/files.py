@@ -8,11 +8,8 @@ no temp file survives an error.
 
 from __future__ import annotations
 
-import hashlib
 import os
-import shutil
 import stat
-import tempfile
 import time
 
 from .context import ModuleFailed
@@ -21,8 +18,23 @@ CHUNK = 1 << 20
 ALGORITHMS = ("md5", "sha1", "sha224", "sha256", "sha384", "sha512")
 
 
+_BUILTIN = {"sha1": "_sha1", "md5": "_md5"}
+
+
+def _hasher(algorithm: str, data: bytes = b""):
+    # Checks need sha1 (and copy's result md5): the builtin ones are far cheaper to import than
+    # OpenSSL's hashlib, and every agent start pays for its imports.
+    if algorithm in _BUILTIN:
+        try:
+            return getattr(__import__(_BUILTIN[algorithm]), algorithm)(data)
+        except (ImportError, AttributeError):
+            pass
+    import hashlib
+    return hashlib.new(algorithm, data)
+
+
 def hash_file(path: str, algorithm: str = "sha1") -> str:
-    digest = hashlib.new(algorithm)
+    digest = _hasher(algorithm)
     with open(path, "rb") as handle:
         while True:
             chunk = handle.read(CHUNK)
@@ -37,11 +49,11 @@ def sha1_file(path: str) -> str:
 
 
 def hash_bytes(data: bytes, algorithm: str = "sha1") -> str:
-    return hashlib.new(algorithm, data).hexdigest()
+    return _hasher(algorithm, data).hexdigest()
 
 
 def sha1(data: bytes) -> str:
-    return hashlib.sha1(data).hexdigest()
+    return _hasher("sha1", data).hexdigest()
 
 
 # -- owners -----------------------------------------------------------------
@@ -129,6 +141,9 @@ def atomic_write(path: str, data=None, source: str = None, mode: int = None, uid
     if current is not None:
         uid = current.st_uid if uid == -1 else uid
         gid = current.st_gid if gid == -1 else gid
+    import shutil  # imported on the first write: a run that changes nothing never pays for it
+    import tempfile
+
     fd, tmp = tempfile.mkstemp(dir=directory, prefix=".%s." % os.path.basename(path), suffix=".orchtmp")
     try:
         with os.fdopen(fd, "wb") as handle:
@@ -204,6 +219,8 @@ def backup(path: str) -> str:
     """Copy ``path`` to ``path.PID.YYYY-MM-DD@HH:MM:SS~`` (Ansible's name), keeping metadata."""
     stamp = time.strftime("%Y-%m-%d@%H:%M:%S~", time.localtime())
     dest = "%s.%s.%s" % (path, os.getpid(), stamp)
+    import shutil
+
     try:
         shutil.copy2(path, dest)
         st = os.stat(path)

@@ -20,7 +20,6 @@ import importlib
 import json
 import os
 import sys
-import traceback
 
 from .context import Context, ModuleFailed
 
@@ -90,6 +89,8 @@ class Agent:
         except ModuleFailed as exc:
             result = dict(exc.result, failed=True, msg=exc.msg)
         except Exception as exc:  # a bug in a module must not kill the agent
+            import traceback  # here, not at the top: every import is paid by every agent start
+
             result = {"failed": True, "msg": "module %s crashed: %s: %s" % (step.get("module"), type(exc).__name__, exc),
                       "exception": traceback.format_exc()}
         result.setdefault("changed", False)

@@ -58,6 +58,7 @@ class ConnectionOptions:
     known_hosts_file: str | None = None
     timeout: float = 10.0
     python: str = "python3"
+    agent_cache: bool = True  # keep the compiled agent in ~/.cache/orch on the host (bootstrap.py)
     docker_host: str | None = None
     become: bool = False
     become_user: str = "root"
@@ -132,6 +133,7 @@ def options_for(name: str, hostvars: dict, overrides: dict | None = None) -> Con
         known_hosts_file=_first(merged, "orch_known_hosts_file", "ansible_ssh_known_hosts_file"),
         timeout=timeout,
         python=str(_first(merged, "ansible_python_interpreter", default="python3")),
+        agent_cache=to_bool(_first(merged, "orch_agent_cache"), True),
         docker_host=_first(merged, "ansible_docker_host", "docker_host", "orch_docker_host"),
         become=to_bool(_first(merged, "ansible_become", "become"), False),
         become_user=str(_first(merged, "ansible_become_user", "become_user", default="root")),

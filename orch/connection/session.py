@@ -33,6 +33,7 @@ class AgentSession:
         self._ready = False
         self._ids = itertools.count(1)
         self._lock = threading.Lock()  # delegated hosts share a session between workers
+        self._quitting = False
         self.round_trips = 0  # requests answered, for measurements (bench/)
         self.info: dict = {}
 
@@ -51,7 +52,7 @@ class AgentSession:
                                                     self.become_password, self.connection.options.become_flags)
             self._proc = self.connection.start(command)
             self._ready = False
-            self._proc.write(preamble + payload())
+            self._proc.write(preamble + payload(self.connection.options.agent_cache))
         if wait and not self._ready:
             self._await_ready()
 
@@ -119,14 +120,28 @@ class AgentSession:
     def batch(self, steps: list[dict]) -> list[dict]:
         return self.request("batch", steps=steps)["results"]
 
-    def close(self) -> None:
-        proc, self._proc = self._proc, None
-        if proc is None:
+    def begin_close(self) -> None:
+        """Ask the agent to quit without waiting; :meth:`close` waits. A run asks every host
+        first and then waits, so hosts wind down together instead of one after another."""
+        proc = self._proc
+        if proc is None or self._quitting:
             return
+        self._quitting = True
         try:
             proc.write(b'{"op":"quit","id":0}\n')
             proc.close_stdin()
+        except Exception:  # closing must never hide the run's real outcome
+            proc.kill()
+            self._proc = None
+
+    def close(self) -> None:
+        self.begin_close()
+        proc, self._proc = self._proc, None
+        self._quitting = False
+        if proc is None:
+            return
+        try:
             if proc.wait(5) is None:
                 proc.kill()
-        except Exception:  # closing must never hide the run's real outcome
+        except Exception:
             proc.kill()

@@ -7,7 +7,6 @@ the plan overlay (see fsview) so later steps see the would-be tree.
 from __future__ import annotations
 
 import os
-import shutil
 import time
 
 from .. import fileattrs, files, fsview
@@ -54,6 +53,8 @@ def _absent(ctx, args, path, entry, state, diff):
     else:
         try:
             if entry.state == "directory":
+                import shutil
+
                 shutil.rmtree(path)
             else:
                 os.unlink(path)

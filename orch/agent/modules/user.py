@@ -6,7 +6,6 @@ overlay ("user", name) with its home, so authorized_key/cron can plan on it.
 """
 
 import os
-import shutil
 
 from ..context import ModuleFailed
 from ..sys_common import as_list, choice, opt_bool, read_text, record, run_ok, safe_name
@@ -122,6 +121,8 @@ def _make_home(user):
     """Create a missing home like useradd -m would (skeleton files, owner)."""
     home = user["home"]
     if os.path.isdir("/etc/skel"):
+        import shutil
+
         shutil.copytree("/etc/skel", home, symlinks=True)
     else:
         os.makedirs(home)
