@@ -292,3 +292,7 @@ PREPARED_ACTIONS = {"template": template, "copy": copy, "fetch": fetch, "script"
 from orch.docker.actions import DOCKER_ACTIONS  # noqa: E402
 
 CONTROLLER_ACTIONS.update(DOCKER_ACTIONS)
+
+from orch.engine.inventory_actions import add_host, group_by  # noqa: E402
+
+CONTROLLER_ACTIONS.update(group_by=group_by, add_host=add_host)

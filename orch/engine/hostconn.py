@@ -44,6 +44,11 @@ class HostConnection:
                 self._sessions[key] = session
             return session
 
+    def begin_close(self) -> None:
+        """Ask the host's agents to quit; :meth:`close` waits for them."""
+        for session in self._sessions.values():
+            session.begin_close()
+
     def close(self) -> None:
         for session in self._sessions.values():
             session.close()

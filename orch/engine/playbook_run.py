@@ -21,7 +21,8 @@ from orch.playbook.model import Play, Playbook, Role, Task
 from orch.templating import Templar
 from orch.yamlsrc import load_file
 
-_CROSS_HOST = re.compile(r"\bhostvars\b|\bansible_play_hosts\b|\bplay_hosts\b")
+# Templates reading these see other hosts' progress (``groups`` changes with group_by/add_host).
+_CROSS_HOST = re.compile(r"\bhostvars\b|\bansible_play_hosts\b|\bplay_hosts\b|\bgroups\s*(\[|\.|\||}}|\))")
 
 
 def _role_layers(roles: list[Role]) -> tuple[dict, dict]:
@@ -150,7 +151,8 @@ class PlaybookRun:
         return merged
 
     def magic_vars(self, state: HostState, play_run: PlayRun) -> dict:
-        groups = {name: [h.name for h in self.inventory.select(name)] for name in self.inventory.groups}
+        # A copy per task: templates may not change the inventory's own lists.
+        groups = {name: list(members) for name, members in self.inventory.group_members().items()}
         return {
             "inventory_hostname": state.name,
             "inventory_hostname_short": state.name.split(".")[0],
@@ -287,8 +289,9 @@ class PlaybookRun:
         return play_run.failed_hosts == 0
 
     def close(self) -> None:
-        for state in self.states.values():
-            if state.connection is not None:
-                state.connection.close()
-        for conn in self._delegates.values():
+        connections = [s.connection for s in self.states.values() if s.connection is not None]
+        connections += self._delegates.values()
+        for conn in connections:  # every agent is asked first, then each is waited for
+            conn.begin_close()
+        for conn in connections:
             conn.close()

@@ -114,7 +114,7 @@ class HostWorker:
                 return self._include(task, variables, name)
             if task.module == "meta":
                 return self._meta(task, variables, name)
-            if task.run_once and not handler:
+            if (task.run_once or task.module == "add_host") and not handler:  # add_host: once a play, as in Ansible
                 result = run.once(task, lambda: self._execute(task, variables, name))
                 if result.get("_ran_on") != self.state.name:
                     self._register(task, result)

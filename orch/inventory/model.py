@@ -10,6 +10,7 @@ Ansible's rules this model keeps (checked against ansible-core 2.19):
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -102,6 +103,9 @@ class Inventory:
         self.sources: list[str] = []
         self.warnings: list[str] = []
         self._vars_dirs: Any = None  # set by orch.inventory.vars.resolve
+        self.version = 0  # bumped by every change of membership: lets readers cache what they derive
+        self.lock = threading.RLock()  # a run's group_by/add_host change it while hosts read it
+        self._group_members: tuple[int, dict[str, list[str]]] | None = None
         self.add_group("all")
         self.add_group("ungrouped")
         self.add_child("all", "ungrouped")
@@ -111,6 +115,7 @@ class Inventory:
         group = self.groups.get(name)
         if group is None:
             group = self.groups[name] = Group(name)
+            self.version += 1
         return group
 
     def add_host(self, name: str, group: str | None = None, port: int | None = None,
@@ -118,6 +123,7 @@ class Inventory:
         host = self.hosts.get(name)
         if host is None:
             host = self.hosts[name] = Host(name, source=source)
+            self.version += 1
             if port is not None:  # like Ansible: only the first definition's port counts
                 host.set_var("ansible_port", port, loc)
         if group is not None:
@@ -129,6 +135,7 @@ class Inventory:
             return
         group.hosts.append(host)
         group.member_names.add(host.name)
+        self.version += 1
         for g in [*group.ancestors(), group]:
             if g not in host.groups:
                 host.groups.append(g)
@@ -144,6 +151,7 @@ class Inventory:
                 f"adding group {child_name!r} as child to {parent_name!r} creates a dependency loop",
                 location=loc)
         parent.children.append(child)
+        self.version += 1
         if not any(p.name == parent.name for p in child.parents):
             child.parents.append(parent)
         # hosts below the child now also belong to the parent's line
@@ -155,6 +163,7 @@ class Inventory:
 
     def reconcile(self) -> None:
         """Ansible's post-parse rules: orphans under all, ungrouped hosts, depths."""
+        self.version += 1
         all_g, ungrouped = self.groups["all"], self.groups["ungrouped"]
         for g in list(self.groups.values()):
             if g is not all_g and not g.parents:
@@ -189,6 +198,15 @@ class Inventory:
         from orch.inventory.patterns import select_hosts
 
         return select_hosts(self, pattern, limit)
+
+    def group_members(self) -> dict[str, list[str]]:
+        """Every group's host names (the ``groups`` magic variable), computed once per change."""
+        with self.lock:
+            cached = self._group_members
+            if cached is None or cached[0] != self.version:
+                members = {name: [h.name for h in self.select(name)] for name in self.groups}
+                cached = self._group_members = (self.version, members)
+            return cached[1]
 
     def explain(self, host_name: str) -> list[Any]:
         """Per variable of the host: value, winning source, overridden (source, value)s."""

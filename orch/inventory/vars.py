@@ -187,6 +187,12 @@ def resolve(inv: Inventory, vd: VarsDirs) -> None:
         host.vars = merge(host_layers(inv, host, vd))
 
 
+def refresh_host(inv: Inventory, host: Host) -> None:
+    """Recompute one host's vars after its groups or own vars changed (group_by, add_host)."""
+    vd = inv._vars_dirs or VarsDirs([], [])
+    host.vars = merge(host_layers(inv, host, vd))
+
+
 def explain_host(inv: Inventory, host_name: str) -> list[VarExplanation]:
     host = inv.hosts.get(host_name)
     if host is None:
