@@ -59,7 +59,7 @@ def _ssh_client(host_conn, path: str):
     from orch.docker.sshsock import ssh_api_client
 
     ssh = host_conn.connection  # opens (and checks the host key) like any other step
-    transport = ssh._conn.transport
+    transport = ssh.ssh_transport
     key = (host_conn.name + ":" + path, id(transport))
     with _lock:
         client = _ssh_clients.get(key)
