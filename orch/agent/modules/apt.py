@@ -38,6 +38,9 @@ def cache_time():
 def dpkg_states(ctx, names):
     if not names:
         return {}
+    states = sys_apt.read_status(names)
+    if states is not None:
+        return states
     rc, out, err = ctx.run(["dpkg-query", "-W", "-f", sys_apt.DPKG_FORMAT] + list(names), env=ENV)
     return sys_apt.parse_dpkg_query(out)
 

@@ -178,3 +178,32 @@ def test_agent_code_parses_as_python_38_and_uses_stdlib_only(path):
             continue
         assert all(r in ("__future__",) or r in __import__("sys").stdlib_module_names for r in roots), roots
     assert "removeprefix" not in path.read_text() and "removesuffix" not in path.read_text()
+
+
+def test_dpkg_status_read_directly_matches_dpkg_query(tmp_path):
+    import shutil
+    import subprocess
+
+    if not shutil.which("dpkg-query") or sys_apt.read_status(["dpkg"]) is None:
+        pytest.skip("no dpkg database here")
+    names = ["dpkg", "bash", "coreutils", "no-such-package-xyz", "libc6"]
+    out = subprocess.run(["dpkg-query", "-W", "-f", sys_apt.DPKG_FORMAT, *names],
+                         capture_output=True, text=True).stdout
+    assert sys_apt.read_status(names) == sys_apt.parse_dpkg_query(out)
+    assert sys_apt.installed_version(sys_apt.read_status(["dpkg"]), "dpkg")
+
+
+def test_dpkg_status_parsing_and_when_only_dpkg_query_can_tell(tmp_path):
+    status = tmp_path / "status"
+    status.write_text("Package: tree\nStatus: deinstall ok config-files\nVersion: 1.0\n\n"
+                      "Package: tree\nStatus: install ok installed\nArchitecture: i386\nVersion: 2.1.0-1\n"
+                      "Description: x\n Version: not this\n\n"
+                      "Package: treex\nStatus: install ok installed\nVersion: 9\n")
+    updates = tmp_path / "updates"
+    updates.mkdir()
+    states = sys_apt.read_status(["tree", "jq"], str(status), str(updates))
+    assert states == {"tree": ("installed", "2.1.0-1")}
+    assert sys_apt.read_status(["tree*"], str(status), str(updates)) is None
+    assert sys_apt.read_status(["tree:i386"], str(status), str(updates)) is None
+    (updates / "0001").write_text("Package: tree\n")
+    assert sys_apt.read_status(["tree"], str(status), str(updates)) is None
