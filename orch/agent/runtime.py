@@ -124,12 +124,12 @@ _VOLATILE = ("start", "end", "delta", "invocation", "warnings", "backup_file", "
 
 def fingerprint(result: dict) -> str:
     """What a check decided, and on which state (its diff): equal fingerprints, same decision."""
-    import hashlib
+    from .files import sha1  # the builtin sha1: OpenSSL's hashlib costs every planning agent its import
 
     kept = {k: result.get(k) for k in ("changed", "unknown", "skipped", "failed", "diff", "msg")
             if k not in _VOLATILE}
     text = json.dumps(kept, sort_keys=True, default=str)
-    return hashlib.sha1(text.encode("utf-8", "surrogateescape")).hexdigest()
+    return sha1(text.encode("utf-8", "surrogateescape"))
 
 
 def stage(request: dict) -> dict:

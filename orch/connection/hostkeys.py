@@ -54,16 +54,42 @@ def record_host_key(path: Path, hostname: str, key: paramiko.PKey) -> None:
             handle.write(line)
 
 
+_parsed: dict[str, tuple[tuple[int, int], paramiko.HostKeys]] = {}  # path: (version, keys)
+_parsed_lock = threading.Lock()
+
+
+def _parsed_file(path: Path) -> paramiko.HostKeys:
+    """A known_hosts file parsed once per version of it, not once per host of a run."""
+    st = path.stat()
+    version = (st.st_mtime_ns, st.st_size)
+    with _parsed_lock:
+        cached = _parsed.get(str(path))
+        if cached is None or cached[0] != version:
+            cached = _parsed[str(path)] = (version, paramiko.HostKeys(str(path)))
+        return cached[1]
+
+
+def _load(into: paramiko.HostKeys, path: Path) -> None:
+    parsed = _parsed_file(path)
+    entries = getattr(parsed, "_entries", None)
+    if isinstance(entries, list) and isinstance(getattr(into, "_entries", None), list):
+        into._entries.extend(entries)  # entries are never changed in place: sharing them is safe
+    else:  # a paramiko without the attribute: parse again
+        into.load(str(path))
+
+
 def configure_client(client: paramiko.SSHClient, mode: str, known_hosts: Path) -> None:
     """Load known keys and set the policy for unknown ones."""
     if mode != "off":
+        system = Path("~/.ssh/known_hosts").expanduser()
         try:
-            client.load_system_host_keys()
+            if system.exists() and system != known_hosts:
+                _load(client.get_host_keys(), system)
         except (OSError, paramiko.SSHException):
             pass
         if known_hosts.exists():
             try:
-                client.load_host_keys(str(known_hosts))
+                _load(client.get_host_keys(), known_hosts)
             except (OSError, paramiko.SSHException) as exc:
                 raise UnreachableError(f"cannot read known_hosts file {known_hosts}: {exc}") from None
     client.set_missing_host_key_policy(HostKeyPolicy(mode, known_hosts))
