@@ -12,8 +12,7 @@ import os
 import threading
 from pathlib import Path
 
-import paramiko
-
+from orch.connection.paramiko_import import paramiko
 from orch.errors import UnreachableError
 
 _append_lock = threading.Lock()

@@ -11,11 +11,10 @@ import socket
 import threading
 from pathlib import Path
 
-import paramiko
-
 from orch.connection import ssh_config
 from orch.connection.base import Connection, Process
 from orch.connection.hostkeys import configure_client, known_host_name
+from orch.connection.paramiko_import import paramiko
 from orch.errors import UnreachableError
 
 KEEPALIVE_SECONDS = 15

@@ -12,8 +12,7 @@ import threading
 from dataclasses import dataclass
 from pathlib import Path
 
-import paramiko
-
+from orch.connection.paramiko_import import paramiko
 from orch.errors import UnreachableError
 
 USER_CONFIG = "~/.ssh/config"
@@ -44,7 +43,10 @@ def lookup(alias: str, config_file: str | None = None) -> dict:
         paths: tuple[str, ...] = (str(Path(config_file).expanduser()),)
     else:
         paths = tuple(p for p in (os.path.expanduser(USER_CONFIG), SYSTEM_CONFIG) if os.path.isfile(p))
-    return dict(_config(paths).lookup(alias))
+    try:
+        return dict(_config(paths).lookup(alias))
+    except ImportError:  # paramiko runs `Match exec` with invoke, which orch keeps out (paramiko_import.py)
+        raise UnreachableError(f"ssh_config 'Match exec' is not supported by orch ({', '.join(paths)})") from None
 
 
 @dataclass(frozen=True)

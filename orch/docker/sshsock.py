@@ -14,13 +14,13 @@ from __future__ import annotations
 import threading
 import time
 
-import paramiko
 import requests.adapters
 import urllib3
 import urllib3.connection
 import urllib3.connectionpool
 from paramiko.common import cMSG_CHANNEL_OPEN
 
+from orch.connection.paramiko_import import paramiko
 from orch.errors import UnreachableError
 
 _STREAMLOCAL = "direct-streamlocal@openssh.com"

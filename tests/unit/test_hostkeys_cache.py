@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import paramiko
-
 from orch.connection import hostkeys
+from orch.connection.paramiko_import import paramiko
 
 
 def _line(host: str, key: paramiko.PKey) -> str:
