@@ -3,7 +3,10 @@
 import sys
 import threading
 
-import paramiko
+# As orch does (orch/connection/paramiko_import.py): paramiko without invoke, which only
+# ssh_config's `Match exec` needs. The floor must not pay for what orch does not.
+sys.modules["invoke"] = None
+import paramiko  # noqa: E402
 
 
 def one(address: str, key: str, known_hosts: str, errors: list) -> None:
