@@ -143,12 +143,6 @@ class SSHConnection(Connection):
                                             known_hosts=opts.known_hosts_file))
         return [*hops, target]
 
-    def _first_socket(self, first: ssh_config.Endpoint, direct: bool):
-        command = ssh_config.lookup(self.options.address, self.options.ssh_config_file).get("proxycommand")
-        if direct and command and command.lower() != "none":
-            return paramiko.ProxyCommand(command)
-        return _open_socket(first.hostname, first.port, self.options.timeout)
-
     def _login(self, point: ssh_config.Endpoint, sock, is_target: bool) -> paramiko.SSHClient:
         opts = self.options
         client = paramiko.SSHClient()
@@ -165,7 +159,11 @@ class SSHConnection(Connection):
             return
         try:
             points = self._endpoints()
-            sock = self._first_socket(points[0], direct=len(points) == 1)
+            first = points[0]
+            if len(points) == 1 and first.proxy_command:  # ProxyJump, when given, wins over ProxyCommand
+                sock = paramiko.ProxyCommand(first.proxy_command)
+            else:
+                sock = _open_socket(first.hostname, first.port, self.options.timeout)
             for index, point in enumerate(points):
                 client = self._login(point, sock, is_target=index == len(points) - 1)
                 if index + 1 < len(points):

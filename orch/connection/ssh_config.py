@@ -58,6 +58,7 @@ class Endpoint:
     user: str | None
     key_files: tuple[str, ...]
     known_hosts: str
+    proxy_command: str | None = None
 
 
 def endpoint(alias: str, config: dict, *, user: str | None = None, port: int | None = None,
@@ -66,6 +67,7 @@ def endpoint(alias: str, config: dict, *, user: str | None = None, port: int | N
     from_config = [str(Path(k).expanduser()) for k in config.get("identityfile", [])]
     # A key orch was given must exist (paramiko says so if not); ssh_config's may be absent, as in ssh.
     keys = ([str(Path(key_file).expanduser())] if key_file else []) + [k for k in from_config if os.path.exists(k)]
+    command = config.get("proxycommand")
     chosen_known = known_hosts or str(config.get("userknownhostsfile", "~/.ssh/known_hosts")).split()[0]
     return Endpoint(
         hostname=config.get("hostname", alias),
@@ -73,6 +75,7 @@ def endpoint(alias: str, config: dict, *, user: str | None = None, port: int | N
         user=user or config.get("user"),
         key_files=tuple(dict.fromkeys(keys)),
         known_hosts=str(Path(chosen_known).expanduser()),
+        proxy_command=command if command and command.lower() != "none" else None,
     )
 
 

@@ -24,6 +24,8 @@ def test_config_values_and_orch_settings_that_win(tmp_path):
     given = ssh_config.endpoint("web", found, user="root", port=22, key_file="/given/key", known_hosts="/k")
     assert (given.user, given.port, given.key_files[0], given.known_hosts) == ("root", 22, "/given/key", "/k")
     assert ssh_config.endpoint("other", ssh_config.lookup("other", str(config))).hostname == "other"
+    assert ssh_config.endpoint("p", {"proxycommand": "nc %h %p"}).proxy_command == "nc %h %p"
+    assert ssh_config.endpoint("p", {"proxycommand": "none"}).proxy_command is None
 
 
 def test_proxyjump_specs():
