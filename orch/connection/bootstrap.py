@@ -76,10 +76,10 @@ def _save_cache():
         with os.fdopen(fd,"wb") as f:
             marshal.dump(CODES,f)
         os.replace(tmp,path)
-        old=os.path.basename(path).split("-",2)
-        for other in os.listdir(os.path.dirname(path)):
-            if other.startswith("agent-") and other.endswith("-"+old[2]) and other!=old[0]+"-"+old[1]+"-"+old[2]:
-                os.unlink(os.path.join(os.path.dirname(path),other))
+        folder,name=os.path.split(path)
+        for other in os.listdir(folder):  # caches of older agents for this Python
+            if other.startswith("agent-") and other.endswith("-%%s.bin"%%sys.implementation.cache_tag) and other!=name:
+                os.unlink(os.path.join(folder,other))
     except Exception:
         pass
 class _Finder:

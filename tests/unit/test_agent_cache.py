@@ -67,6 +67,19 @@ def test_a_broken_cache_is_ignored_and_replaced(cache_home):
     assert "orch.agent.modules.ping" in marshal.loads(cache.read_bytes())
 
 
+def test_a_new_agent_removes_older_caches_of_the_same_python_only(cache_home):
+    _ping()
+    [cache] = _cache_files(cache_home)
+    tag = cache.name.split("-", 2)[2]  # the agent's Python, e.g. cpython-311.bin
+    older = cache_home / f"agent-0000000000000000-{tag}"
+    other_python = cache_home / "agent-0000000000000000-cpython-0.bin"
+    older.write_bytes(b"old")
+    other_python.write_bytes(b"old")
+    cache.unlink()  # so the next agent compiles, and writes its cache again
+    _ping()
+    assert not older.exists() and other_python.exists() and cache.exists()
+
+
 def test_cache_can_be_turned_off(cache_home):
     assert _ping({"orch_agent_cache": "false"})["ping"] == "pong"
     assert _cache_files(cache_home) == []
