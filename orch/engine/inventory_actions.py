@@ -27,17 +27,23 @@ def _names(value: Any) -> list[str]:
     return [item.strip() for item in items if item.strip()]
 
 
+def _take(args: dict, aliases: tuple[str, ...]) -> Any:
+    """The first value set under one of an option's aliases; every alias is taken out of ``args``."""
+    values = [args.pop(alias, None) for alias in aliases]
+    return next((value for value in values if value), None)
+
+
 def _join(inv: "Inventory", host: "Host", group_name: str, parents: list[str]) -> bool:
-    changed = group_name not in inv.groups
+    """Put ``host`` in the group (made if new, under ``parents``); True when it was not in it yet."""
     group = inv.add_group(group_name)
     for parent in parents:
         if parent != group_name:
             inv.add_group(parent)
             inv.add_child(parent, group_name)
-    if host.name not in group.member_names:
-        inv.add_host_to_group(group, host)
-        changed = True
-    return changed
+    if host.name in group.member_names:
+        return False
+    inv.add_host_to_group(group, host)
+    return True
 
 
 def _settle(step: "StepContext", inv: "Inventory", host: "Host") -> None:
@@ -79,14 +85,10 @@ def _split_port(name: str) -> tuple[str, int | None]:
 def add_host(step: "StepContext", args: dict) -> dict:
     rest = dict(args)
     rest.pop("_raw_params", None)
-    name = next((rest.pop(k) for k in _NAME_KEYS if rest.get(k)), None)
-    for k in _NAME_KEYS:
-        rest.pop(k, None)
+    name = _take(rest, _NAME_KEYS)
     if not name:
         raise OrchError("add_host needs a 'name'")
-    groups = _names(next((rest.pop(k) for k in _GROUP_KEYS if rest.get(k)), None))
-    for k in _GROUP_KEYS:
-        rest.pop(k, None)
+    groups = _names(_take(rest, _GROUP_KEYS))
     name, port = _split_port(str(name).strip())
     if port is not None:
         rest["ansible_port"] = port
