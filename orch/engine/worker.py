@@ -27,7 +27,6 @@ if TYPE_CHECKING:
 OK, FAILED, UNREACHABLE, ABORTED = "ok", "failed", "unreachable", "aborted"
 
 
-
 def _value_location(value: Any, message: str):
     """The location of the templated string a template error message quotes."""
     if isinstance(value, dict):

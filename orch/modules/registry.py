@@ -380,8 +380,6 @@ def location_of_key(args: Any, default: Location | None) -> Location | None:
     return getattr(args, "loc", None) or default
 
 
-
-
 def _convert(value: Any, opts: dict[str, Any], where: str) -> Any:
     kind = opts.get("type", "str")
     if value is None or kind == "raw":

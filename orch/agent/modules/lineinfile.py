@@ -16,7 +16,6 @@ from ..context import ModuleFailed
 SEP = b"\n"
 
 
-
 def _matches(current, regexp, search, line):
     """Does this line match (regexp, else search_string, else the exact line)? The match, or a bool."""
     if regexp is not None:
@@ -24,6 +23,7 @@ def _matches(current, regexp, search, line):
     if search is not None:
         return search in current
     return current.rstrip(b"\r\n") == line
+
 
 def run(ctx, args):
     path = edit.target(args)
