@@ -17,7 +17,10 @@ import yaml
 
 from orch.errors import Location, ParseError
 
-MAX_DEPTH = 1000  # far below libyaml's crash; deeper than Python's construction can go anyway
+# Far below old libyaml's crash, deeper than Python's construction can go anyway, and below the
+# 1000 levels at which libyaml 0.2.6 (bundled with newer PyYAML) refuses block nesting in words
+# of its own: orch's message is the one users see, whichever PyYAML is installed.
+MAX_DEPTH = 500
 MAX_EXPANDED_NODES = 2_000_000
 
 
@@ -32,6 +35,53 @@ def check_depth(text: str, source: str, parser_class: Any, limit: int = MAX_DEPT
     """ParseError at the first node nested deeper than ``limit``."""
     if not force and (len(text) <= limit or _depth_bound(text) <= limit):
         return
+    try:
+        _scan_depth(text, source, parser_class, limit)
+    except yaml.YAMLError:
+        # libyaml >= 0.2.6 refuses deep flow nesting itself, while scanning ahead for a simple key
+        # and so before its parser hands out the events counted here, in words of its own. Count
+        # the brackets instead; a document that is not too deep gets its error from the real load.
+        where = _flow_too_deep(text, limit)
+        if where:
+            raise ParseError(f"invalid YAML: nested more than {limit} levels deep",
+                             location=Location(source, *where)) from None
+
+
+def _flow_too_deep(text: str, limit: int) -> tuple[int, int] | None:
+    """(line, column) of the first flow bracket nested deeper than ``limit``, quotes and comments skipped."""
+    depth, line, line_start, quote = 0, 1, 0, ""
+    index, length = 0, len(text)
+    while index < length:
+        char = text[index]
+        if char == "\n":
+            line, line_start = line + 1, index + 1
+        elif quote == '"' and char == "\\":
+            index += 2  # an escaped character, perhaps the quote
+            continue
+        elif quote == "'" and text.startswith("''", index):
+            index += 2  # a quote inside single quotes
+            continue
+        elif quote:
+            if char == quote:
+                quote = ""
+        elif char in "'\"" and (index == 0 or text[index - 1] in " \t\n[{,:"):
+            quote = char
+        elif char == "#" and (index == 0 or text[index - 1] in " \t\n"):
+            index = text.find("\n", index)
+            if index < 0:
+                return None
+            continue
+        elif char in "[{":
+            depth += 1
+            if depth > limit:
+                return line, index - line_start + 1
+        elif char in "]}":
+            depth = max(depth - 1, 0)
+        index += 1
+    return None
+
+
+def _scan_depth(text: str, source: str, parser_class: Any, limit: int) -> None:
     parser = parser_class(text)
     try:
         depth = 0
