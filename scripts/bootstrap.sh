@@ -1,26 +1,35 @@
 #!/usr/bin/env bash
-# Install and start what orch's main job and tests need, on a fresh Debian machine as root.
-# Idempotent: each step checks first. Sourced by main.sh and test.sh.
+# Install and start what orch's main job needs, on a fresh Debian machine as root; the Python
+# packages come from uv.lock, exactly. Idempotent: each step checks first. Sourced by main.sh and
+# test.sh; test.sh sets ORCH_SYNC_ARGS to add the test extras.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 VENV="${ORCH_VENV:-$ROOT/.venv}"
+TOOLS="${ORCH_TOOLS:-${XDG_CACHE_HOME:-$HOME/.cache}/orch/tools}"
+UV_VERSION="$(sed -n 's/^uv==\([0-9.]*\).*/\1/p' "$ROOT/scripts/uv-requirements.txt")"
 
-need_apt=()
-command -v dockerd >/dev/null || need_apt+=(docker.io)
-command -v mmdebstrap >/dev/null || need_apt+=(mmdebstrap)
-command -v ssh-keygen >/dev/null || need_apt+=(openssh-client)
-command -v python3 >/dev/null || need_apt+=(python3)
-python3 -c 'import venv, ensurepip' 2>/dev/null || need_apt+=(python3-venv)
-[ -e /usr/share/keyrings/debian-archive-keyring.gpg ] || need_apt+=(debian-archive-keyring)
-[ -e /etc/ssl/certs/ca-certificates.crt ] || need_apt+=(ca-certificates)
-command -v chromium >/dev/null || need_apt+=(chromium)  # renders the HTML run report in tests
-command -v vagrant >/dev/null || need_apt+=(vagrant)  # orch vagrant tests (docker provider); no recommends: no libvirt stack
-if [ ${#need_apt[@]} -gt 0 ]; then
-  echo "bootstrap: apt-get install ${need_apt[*]}" >&2
+# apt_install_missing CHECK PACKAGE [CHECK PACKAGE ...]: install each PACKAGE whose CHECK fails.
+apt_install_missing() {
+  local need=()
+  while [ $# -gt 0 ]; do
+    eval "$1" >/dev/null 2>&1 || need+=("$2")
+    shift 2
+  done
+  [ ${#need[@]} -eq 0 ] && return 0
+  echo "bootstrap: apt-get install ${need[*]}" >&2
   export DEBIAN_FRONTEND=noninteractive
   apt-get update -q >/dev/null
-  apt-get install -y -q --no-install-recommends "${need_apt[@]}" >/dev/null
-fi
+  apt-get install -y -q --no-install-recommends "${need[@]}" >/dev/null
+}
+
+apt_install_missing \
+  'command -v dockerd' docker.io \
+  'command -v mmdebstrap' mmdebstrap \
+  'command -v ssh-keygen' openssh-client \
+  'command -v python3' python3 \
+  "python3 -c 'import venv, ensurepip'" python3-venv \
+  'test -e /usr/share/keyrings/debian-archive-keyring.gpg' debian-archive-keyring \
+  'test -e /etc/ssl/certs/ca-certificates.crt' ca-certificates
 
 if ! docker info >/dev/null 2>&1; then
   echo "bootstrap: starting dockerd" >&2
@@ -29,16 +38,20 @@ if ! docker info >/dev/null 2>&1; then
   docker info >/dev/null 2>&1 || { echo "dockerd did not start; see /var/log/orch-dockerd.log" >&2; exit 1; }
 fi
 
-if [ ! -x "$VENV/bin/python" ]; then
-  echo "bootstrap: creating $VENV" >&2
-  python3 -m venv "$VENV"
+UV="$TOOLS/uv-$UV_VERSION/bin/uv"
+if [ ! -x "$UV" ]; then
+  echo "bootstrap: installing uv $UV_VERSION (pinned, with hashes) into $TOOLS" >&2
+  rm -rf "$TOOLS/uv-$UV_VERSION"
+  python3 -m venv "$TOOLS/uv-$UV_VERSION"
+  "$TOOLS/uv-$UV_VERSION/bin/python" -m pip install -q --disable-pip-version-check --require-hashes \
+    -r "$ROOT/scripts/uv-requirements.txt"
 fi
-stamp="$VENV/.orch-installed"
-if [ ! -e "$stamp" ] || [ "$ROOT/pyproject.toml" -nt "$stamp" ]; then
-  echo "bootstrap: pip install -e .[test]" >&2
-  "$VENV/bin/python" -m pip install -q --disable-pip-version-check -e "$ROOT[test]"
-  touch "$stamp"
-fi
+
+# The venv holds exactly what uv.lock says (--locked: refuse a lock that pyproject.toml outgrew).
+# main.sh adds nothing; test.sh passes the test extras. --inexact keeps what another caller added.
+export UV_PROJECT_ENVIRONMENT="$VENV" UV_PYTHON=python3 UV_PYTHON_DOWNLOADS=never UV_NO_PROGRESS=1
+# shellcheck disable=SC2086
+"$UV" sync --locked --quiet --project "$ROOT" ${ORCH_SYNC_ARGS:---inexact}
 # An editable install gets no bytecode, and PYTHONDONTWRITEBYTECODE may forbid writing it later:
 # compile once, as installing a wheel does (otherwise every orch command compiles ~80 modules).
 "$VENV/bin/python" -m compileall -q "$ROOT/orch" >/dev/null || true
