@@ -55,4 +55,4 @@ export UV_PROJECT_ENVIRONMENT="$VENV" UV_PYTHON=python3 UV_PYTHON_DOWNLOADS=neve
 # An editable install gets no bytecode, and PYTHONDONTWRITEBYTECODE may forbid writing it later:
 # compile once, as installing a wheel does (otherwise every orch command compiles ~80 modules).
 "$VENV/bin/python" -m compileall -q "$ROOT/orch" >/dev/null || true
-export PATH="$VENV/bin:$PATH"
+export PATH="$VENV/bin:$PATH" ORCH_UV="$UV"  # ORCH_UV: the packaging test installs the built wheel with it
