@@ -30,8 +30,8 @@ def main() -> None:
     args = parser.parse_args()
     from orch.lab import lab
 
-    bench.venv("ansible", "ansible-core")
-    bench.venv("pyinfra", "pyinfra")
+    bench.venv("ansible")
+    bench.venv("pyinfra")
     lab.down(bench.LAB)  # exactly args.hosts hosts, whatever an earlier run left
     hosts = lab.up(args.hosts, name=bench.LAB, net=bench.NET)
     directory = lab.lab_dir(bench.LAB)

@@ -14,6 +14,7 @@ import argparse
 import json
 import os
 import statistics
+import shutil
 import subprocess
 import sys
 import time
@@ -29,11 +30,17 @@ RESET = ("rm -rf /opt/benchapp /etc/default/benchapp; userdel benchapp 2>/dev/nu
          "sed -i '/BENCHAPP_HOME/d' /etc/environment; sed -i '/managed host/d' /etc/motd 2>/dev/null; true")
 
 
-def venv(name: str, package: str) -> Path:
+def venv(name: str) -> Path:
+    """The peer's own venv, installed exactly from bench/peers/NAME.txt (pinned, with hashes)."""
     path = VENVS / name
-    if not (path / "bin" / "python").exists():
+    locked = HERE / "peers" / f"{name}.txt"
+    stamp = path / ".installed-from"
+    if not stamp.exists() or stamp.read_text() != locked.read_text():
+        shutil.rmtree(path, ignore_errors=True)
         subprocess.run([sys.executable, "-m", "venv", str(path)], check=True)
-        subprocess.run([str(path / "bin" / "pip"), "install", "-q", "--disable-pip-version-check", package], check=True)
+        subprocess.run([str(path / "bin" / "pip"), "install", "-q", "--disable-pip-version-check", "--require-hashes",
+                        "-r", str(locked)], check=True)
+        stamp.write_text(locked.read_text())
     return path / "bin"
 
 
@@ -153,8 +160,8 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--out", default=str(HERE / "RESULTS.md"))
     args = parser.parse_args()
-    venv("ansible", "ansible-core")
-    venv("pyinfra", "pyinfra")
+    venv("ansible")
+    venv("pyinfra")
     # Like the other tools' installs, orch runs from bytecode (an editable install has none).
     subprocess.run([sys.executable, "-m", "compileall", "-q", str(ROOT / "orch")], check=True, capture_output=True)
     from orch.lab import lab
