@@ -22,6 +22,8 @@ class HostState:
     fact_vars: dict[str, Any] = field(default_factory=dict)  # ansible_* copies of facts
     include_vars: dict[str, Any] = field(default_factory=dict)
     set_facts: dict[str, Any] = field(default_factory=dict)  # set_fact and register
+    # The loop variables of the include_tasks/include_role being run (its tasks see them).
+    include_params: dict[str, Any] = field(default_factory=dict)
     stats: Counter = field(default_factory=Counter)
     failed: bool = False
     unreachable: bool = False

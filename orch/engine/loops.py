@@ -5,6 +5,7 @@ from __future__ import annotations
 import glob
 import itertools
 import os
+from collections.abc import Iterator
 from typing import Any
 
 from orch.errors import TemplateError
@@ -22,6 +23,8 @@ def _flatten(value: Any, levels: int | None) -> list:
 
 def _as_list(value: Any, kind: str) -> list:
     if isinstance(value, (list, tuple)):
+        return list(value)
+    if isinstance(value, Iterator):  # a filter chain's generator (map, select, ...)
         return list(value)
     if isinstance(value, str):
         return [value] if kind != "loop" else _bad(kind, value)
@@ -52,6 +55,11 @@ def _sequence(spec: str) -> list[str]:
     fmt = opts.get("format", "%d")
     step = stride if end >= start else -abs(stride)
     return [fmt % i for i in range(start, end + (1 if step > 0 else -1), step)]
+
+
+# with_<name> forms done here; the others run the lookup plugin of that name.
+NATIVE_KINDS = frozenset({"loop", "items", "flattened", "indexed_items", "dict", "nested", "cartesian", "together",
+                          "sequence", "fileglob", "lines", "random_choice"})
 
 
 def loop_items(kind: str, value: Any, search_dirs: list[str]) -> list:

@@ -194,7 +194,7 @@ class PlaybookRun:
         files = self._vars_files(state, play, base) if play.vars_files else {}
         variables = merge_layers(defaults, role_defaults, state.inventory_vars, state.fact_vars, play.vars, files,
                                  role_vars, own_role_vars, task.vars, state.include_vars, state.set_facts,
-                                 role_params, self.extra_vars, self.magic_vars(state, play_run))
+                                 role_params, state.include_params, self.extra_vars, self.magic_vars(state, play_run))
         if role is not None:
             variables["role_path"] = role.path
             variables["role_name"] = role.name

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 from orch.booleans import parse_bool
 from orch.engine import actions
 from orch.engine.batching import batch_run, run_batch
-from orch.engine.loops import loop_items
+from orch.engine.looping import SkipLoop, breaks, item_vars, task_items
 from orch.engine.results import aggregate, censor, public, status_of
 from orch.engine.step import StepContext
 from orch.errors import HostFailure, OrchError, TemplateError, UnreachableError
@@ -248,41 +248,41 @@ class HostWorker:
             result = self._attempts(task, variables, name)
             result["_ran_on"] = self.state.name
             return result
-        raw = templar.template(task.loop.value, variables, location=task.location, task=name)
-        search = StepContext(self, task, name, variables, False, False, False, None, None).search_dirs("files")
-        items = loop_items(task.loop.kind, raw, search)
+        try:
+            items = self._loop_items(task, variables, name)
+        except SkipLoop:
+            return {"changed": False, "skipped": True, "skip_reason": "Conditional result was False",
+                    "_ran_on": self.state.name}
         control = task.loop_control or {}
-        loop_var = control.get("loop_var", "item")
-        index_var = control.get("index_var")
         results = []
         for index, item in enumerate(items):
-            item_vars = dict(variables)
-            item_vars[loop_var] = item
-            item_vars["ansible_loop_var"] = loop_var
-            if index_var:
-                item_vars[index_var] = index
-            if control.get("extended"):
-                item_vars["ansible_loop"] = {"index": index + 1, "index0": index, "first": index == 0,
-                                             "last": index == len(items) - 1, "length": len(items),
-                                             "revindex": len(items) - index, "revindex0": len(items) - index - 1}
-            if not templar.is_true(task.when, item_vars, location=task.location, task=name):
+            added = item_vars(control, items, index)
+            item_vars_ = {**variables, **added}
+            if not templar.is_true(task.when, item_vars_, location=task.location, task=name):
                 one = {"changed": False, "skipped": True, "skip_reason": "Conditional result was False"}
             else:
                 self.item_index = index
                 try:
-                    one = self._attempts(task, item_vars, name)
+                    one = self._attempts(task, item_vars_, name)
                 finally:
                     self.item_index = None
-            one[loop_var] = item
-            one["ansible_loop_var"] = loop_var
+            one.update({k: v for k, v in added.items() if k != "ansible_loop" or control.get("extended")})
             if "label" in control:
-                one["_ansible_item_label"] = templar.template(control["label"], item_vars)
+                one["_ansible_item_label"] = templar.template(control["label"], item_vars_)
             results.append(one)
+            if task.register:
+                item_vars_[task.register] = public(one)
+            if breaks(templar, task, item_vars_, name):
+                break
             if control.get("pause") and index < len(items) - 1:
                 time.sleep(float(control["pause"]))
         result = aggregate(results)
         result["_ran_on"] = self.state.name
         return result
+
+    def _loop_items(self, task: Task, variables: dict, name: str) -> list:
+        search = StepContext(self, task, name, variables, False, False, False, None, None).search_dirs("files")
+        return task_items(self.run.templar, task, variables, name, search)
 
     def _attempts(self, task: Task, variables: dict, name: str) -> dict:
         templar = self.run.templar
@@ -354,15 +354,37 @@ class HostWorker:
     # -- includes and meta ------------------------------------------------
 
     def _include(self, task: Task, variables: dict, name: str) -> str:
-        templar = self.run.templar
-        if not templar.is_true(task.when, variables, location=task.location, task=name):
-            self.run.bus.emit("task_result", host=self.state.name, task=name, status="skipped", changed=False,
-                              duration=0, ignored=False, handler=False, action=task.module,
-                              result={"skipped": True}, location=str(task.location))
-            self.state.stats["skipped"] += 1
-            return OK
+        if task.loop is None:
+            return self._include_once(task, variables, name, {})
+        try:
+            items = self._loop_items(task, variables, name)
+        except SkipLoop:
+            return self._include_skipped(task, name)
+        for index in range(len(items)):
+            outcome = self._include_once(task, variables, name, item_vars(task.loop_control or {}, items, index))
+            if outcome != OK:
+                return outcome
+        return OK
+
+    def _include_once(self, task: Task, variables: dict, name: str, loop_vars: dict) -> str:
+        """One include (of a loop's item): its tasks run with the item's variables."""
+        variables = {**variables, **loop_vars}
+        if not self.run.templar.is_true(task.when, variables, location=task.location, task=name):
+            return self._include_skipped(task, name)
         items = self.run.included_items(task, variables, name)
-        return self.run_items(items)
+        outer = self.state.include_params
+        self.state.include_params = {**outer, **loop_vars}
+        try:
+            return self.run_items(items)
+        finally:
+            self.state.include_params = outer
+
+    def _include_skipped(self, task: Task, name: str) -> str:
+        self.run.bus.emit("task_result", host=self.state.name, task=name, status="skipped", changed=False,
+                          duration=0, ignored=False, handler=False, action=task.module,
+                          result={"skipped": True}, location=str(task.location))
+        self.state.stats["skipped"] += 1
+        return OK
 
     def _meta(self, task: Task, variables: dict, name: str) -> str:
         action = str(task.args.get("_raw_params", "")).strip()

@@ -18,7 +18,7 @@ TASK = COMMON | frozenset({
     "action", "local_action", "args", "loop", "loop_control", "register", "notify", "listen",
     "changed_when", "failed_when", "retries", "until", "delay",
 })
-BLOCK = COMMON | frozenset({"block", "rescue", "always"})
+BLOCK = COMMON | frozenset({"block", "rescue", "always", "notify"})
 PLAY = frozenset({
     "name", "hosts", "vars", "vars_files", "gather_facts", "become", "become_user", "become_method", "become_flags",
     "serial", "max_fail_percentage", "any_errors_fatal", "force_handlers", "pre_tasks", "roles", "tasks",
@@ -39,7 +39,6 @@ UNSUPPORTED_TASK = {
     "timeout": "orch does not support the task 'timeout' keyword (yet)",
     "module_defaults": "orch does not support 'module_defaults' (yet)",
     "debugger": "orch does not support 'debugger'",
-    "with_subelements": "orch does not support 'with_subelements' (yet); use loop with the subelements filter",
 }
 UNSUPPORTED_PLAY = {
     "vars_prompt": "orch does not support 'vars_prompt'; pass values with -e",
@@ -58,5 +57,6 @@ SUPPORTED_STRATEGIES = frozenset({"linear"})
 WITH_LOOKUPS = frozenset({
     "items", "list", "dict", "indexed_items", "together", "nested", "cartesian", "sequence", "fileglob",
     "first_found", "flattened", "random_choice", "lines", "file", "env", "inventory_hostnames", "template",
+    "subelements",
 })
 LOOP_CONTROL = frozenset({"loop_var", "index_var", "label", "pause", "extended", "extended_allitems", "break_when"})

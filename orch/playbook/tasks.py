@@ -42,7 +42,7 @@ def parse_item(data: Any, scope: Scope, where: Location | None) -> list[TaskItem
 def inherit(data: dict, scope: Scope, where: Location | None, own_tags: bool = True) -> Scope:
     """The scope for things under ``data`` (a block, an import, a role entry)."""
     keywords = dict(scope.keywords)
-    for name in kw.INHERITED:
+    for name in (*kw.INHERITED, "notify"):  # notify on a block or import reaches its tasks
         if name in data:
             keywords[name] = data[name]
     variables = dict(scope.vars)
@@ -236,14 +236,12 @@ def _parse_task(data: dict, scope: Scope, where: Location | None) -> list[TaskIt
     if "loop_control" in data:
         control = expect(data["loop_control"], (dict,), "'loop_control'", loc_of(data, "loop_control", where))
         check_keys(control, kw.LOOP_CONTROL, {}, "loop_control", loc_of(data, "loop_control", where))
-        if task.loop is None:
-            raise ParseError("'loop_control' without a loop", location=key_loc(data, "loop_control", where))
         task.loop_control = dict(control)
     task.register = _scalar(data, "register", (str,), where)
     if isinstance(task.register, str) and not task.register.isidentifier():
         raise ParseError(f"'register' must be a variable name, got {task.register!r}",
                          location=loc_of(data, "register", where))
-    task.notify = _names(data, "notify", where)
+    task.notify = _names(data if "notify" in data else own.keywords, "notify", where)
     task.listen = _names(data, "listen", where)
     for key in ("changed_when", "failed_when", "until"):
         if key in data:

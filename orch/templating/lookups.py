@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime
 import glob
 import os
+import re
 import subprocess
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
@@ -23,28 +24,38 @@ if TYPE_CHECKING:  # pragma: no cover
 
 
 def _search_dirs(ctx: Any, templar: "Templar", subdir: str) -> list[str]:
+    """Folders a relative name is looked for in, in Ansible's order (``ansible_search_path``, then the playbook's)."""
     dirs: list[str] = []
-    for var in ("role_path", "playbook_dir"):
-        base = ctx.parent.get(var) if var in ctx.parent else None
-        if isinstance(base, str) and base:
-            dirs += [os.path.join(base, subdir), base]
-    for base in templar.searchpath:
+    paths = ctx.parent.get("ansible_search_path") if "ansible_search_path" in ctx.parent else None
+    if not isinstance(paths, list):
+        paths = [ctx.parent.get(var) for var in ("role_path",) if var in ctx.parent]
+    basedir = ctx.parent.get("playbook_dir") if "playbook_dir" in ctx.parent else None
+    for base in [*paths, basedir, *templar.searchpath]:
+        if not isinstance(base, str) or not base:
+            continue
+        if base.endswith("/tasks"):  # a role's task folder: the role's own subdir first
+            dirs.append(os.path.join(os.path.dirname(base), subdir))
         dirs += [os.path.join(base, subdir), base]
     dirs.append(os.getcwd())
-    return dirs
+    return list(dict.fromkeys(dirs))
 
 
 def find_file(ctx: Any, templar: "Templar", name: str, subdir: str) -> str:
+    found = _find(ctx, templar, name, subdir)
+    if found is None:
+        raise TemplateError(f"lookup: could not find file {name!r}")
+    return found
+
+
+def _find(ctx: Any, templar: "Templar", name: str, subdir: str) -> str | None:
     name = os.path.expanduser(str(name))
     if os.path.isabs(name):
-        if os.path.exists(name):
-            return name
-    else:
-        for base in _search_dirs(ctx, templar, subdir):
-            candidate = os.path.join(base, name)
-            if os.path.exists(candidate):
-                return candidate
-    raise TemplateError(f"lookup: could not find file {name!r}")
+        return name if os.path.exists(name) else None
+    for base in _search_dirs(ctx, templar, subdir):
+        candidate = os.path.join(base, name)
+        if os.path.exists(candidate):
+            return candidate
+    return None
 
 
 def _read(path: str) -> str:
@@ -135,24 +146,73 @@ def _lookup_fileglob(ctx: Any, templar: "Templar", terms: list, **_: Any) -> lis
     return out
 
 
-def _lookup_first_found(ctx: Any, templar: "Templar", terms: list, skip: bool = False, **kw: Any) -> list:
-    names: list = []
-    for term in terms:
+def _split(value: Any, separators: str) -> list[str]:
+    """first_found's option lists: a list, or one string split at any of ``separators``."""
+    items = value if isinstance(value, list) else [value]
+    out: list[str] = []
+    for item in items:
+        if isinstance(item, str):
+            out += [part for part in re.split(f"[{re.escape(separators)}]", item) if part]
+        elif item is not None:
+            out.append(str(item))
+    return out
+
+
+def _first_found_names(terms: list, files: Any, paths: Any) -> list[str]:
+    names: list[str] = []
+    for term in terms or [{}]:
         if isinstance(term, dict):
-            files, paths = term.get("files", []), term.get("paths", [])
-            names += [os.path.join(p, f) for p in paths for f in files] if paths else list(files)
+            term_files, term_paths = _split(term.get("files", files), ",;"), _split(term.get("paths", paths), ",:;")
         elif isinstance(term, list):
-            names += term
-        else:
-            names.append(term)
-    for name in names:
-        try:
-            return [find_file(ctx, templar, name, "files")]
-        except TemplateError:
+            names += _first_found_names(term, files, paths)
             continue
+        else:
+            term_files, term_paths = [str(term)], _split(paths, ",:;")
+        names += [os.path.join(p, f) for p in term_paths for f in term_files] if term_paths else term_files
+    return names
+
+
+def _lookup_first_found(ctx: Any, templar: "Templar", terms: list, skip: bool = False, files: Any = None,
+                        paths: Any = None, _subdir: str = "files", **kw: Any) -> list:
+    skip = skip or any(isinstance(t, dict) and t.get("skip") for t in terms)
+    names = _first_found_names(terms, files or [], paths or [])
+    for name in names:
+        found = _find(ctx, templar, name, _subdir)
+        if found is not None:
+            return [os.path.normpath(found)]
     if skip:
         return []
     raise TemplateError(f"lookup('first_found'): none of {names!r} found")
+
+
+def _lookup_subelements(ctx: Any, templar: "Templar", terms: list, **_: Any) -> list:
+    """``with_subelements: [list, 'key', {skip_missing: true}]``: each element with each of its sub-list's items."""
+    if len(terms) not in (2, 3) or not isinstance(terms[1], str):
+        raise TemplateError("subelements expects a list, a key and optionally {'skip_missing': true}")
+    elements, key = terms[0], terms[1]
+    skip_missing = bool(terms[2].get("skip_missing")) if len(terms) == 3 and isinstance(terms[2], dict) else False
+    if isinstance(elements, dict):
+        elements = list(elements.values())
+    if not isinstance(elements, list):
+        raise TemplateError("subelements: the first term must be a list or a mapping")
+    out: list = []
+    for element in elements:
+        if not isinstance(element, dict):
+            raise TemplateError(f"subelements: {element!r} is not a mapping")
+        if element.get("skipped"):
+            continue
+        value: Any = element
+        for part in key.split("."):
+            if not isinstance(value, dict) or part not in value:
+                if skip_missing:
+                    value = []
+                    break
+                raise TemplateError(f"subelements: could not find {key!r} in {element!r}")
+            value = value[part]
+        if not isinstance(value, list):
+            raise TemplateError(f"subelements: {key!r} of {element!r} is not a list")
+        out += [[element, sub] for sub in value]
+    return out
 
 
 LOOKUPS: dict[str, Callable[..., list]] = {
@@ -166,6 +226,7 @@ LOOKUPS: dict[str, Callable[..., list]] = {
     "dict": _lookup_dict,
     "fileglob": _lookup_fileglob,
     "first_found": _lookup_first_found,
+    "subelements": _lookup_subelements,
 }
 
 
@@ -174,6 +235,15 @@ def _short(name: str) -> str:
         if name.startswith(prefix):
             return name[len(prefix):]
     return name
+
+
+def _single(results: list) -> Any:
+    """``lookup()``'s value (not ``query()``'s): one result as itself, several strings joined with commas."""
+    if len(results) == 1:
+        return results[0]
+    if results and all(isinstance(r, str) for r in results):
+        return ",".join(results)
+    return results
 
 
 def make_globals(templar: "Templar") -> dict[str, Any]:
@@ -191,12 +261,11 @@ def make_globals(templar: "Templar") -> dict[str, Any]:
 
     @pass_context
     def lookup(ctx: Any, name: str, *terms: Any, wantlist: bool = False, **kwargs: Any) -> Any:
+        if kwargs.get("errors") in ("ignore", "warn") and not wantlist:
+            results = run(ctx, name, terms, kwargs)
+            return _single(results) if results else None
         results = run(ctx, name, terms, kwargs)
-        if wantlist:
-            return results
-        if all(isinstance(r, str) for r in results):
-            return ",".join(results)
-        return results
+        return results if wantlist else _single(results)
 
     @pass_context
     def query(ctx: Any, name: str, *terms: Any, **kwargs: Any) -> list:

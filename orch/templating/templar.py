@@ -11,7 +11,7 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, ItemsView, Iterator, KeysView, Mapping, ValuesView
 from typing import Any
 
 import jinja2
@@ -294,7 +294,7 @@ class Templar:
             value = out[0]
             if isinstance(value, Undefined):
                 self._run(source, lambda: str(value))
-            return value
+            return _concrete(source, value, self._run)
         return self._run(source, lambda: "".join(_to_text(v) for v in out))
 
     def _compile(self, source: str, kind: str) -> jinja2.Template:
@@ -342,6 +342,13 @@ def _template_line(tb: Any, compiled: jinja2.Template) -> int:
             return compiled.get_corresponding_lineno(tb.tb_lineno)
         tb = tb.tb_next
     return 0
+
+
+def _concrete(source: str, value: Any, run: Callable[[str, Callable[[], Any]], Any]) -> Any:
+    """A lazy result (``| map(...)``, ``dict.keys()``) as the list it stands for, as Ansible 2.19 gives it."""
+    if isinstance(value, (Iterator, KeysView, ValuesView, ItemsView)):
+        return run(source, lambda: list(value))
+    return value
 
 
 def _to_text(value: Any) -> str:
