@@ -116,7 +116,7 @@ def _rendered(step: "StepContext", args: dict) -> bytes:
         text = raw.decode("utf-8")
     except UnicodeDecodeError:
         raise HostFailure(f"template {path} is not UTF-8 text") from None
-    return step.render_template_file(text, path).encode("utf-8")
+    return step.render_template_file(text, path, args).encode(args.get("output_encoding") or "utf-8")
 
 
 def template(step: "StepContext", args: dict) -> dict:

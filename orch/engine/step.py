@@ -64,12 +64,15 @@ class StepContext:
         raise HostFailure(f"could not find {name!r} (looked in {looked})", location=self.task.location,
                           task=self.task_name)
 
-    def render_template_file(self, text: str, path: str) -> str:
+    def render_template_file(self, text: str, path: str, options: dict | None = None) -> str:
+        """A template file rendered for this step; ``options``: the template module's Jinja settings."""
         variables = dict(self.vars)
         variables.update(template_path=path, template_host=os.uname().nodename,
                          template_fullpath=os.path.abspath(path), template_destpath=None,
                          ansible_managed=self.vars.get("ansible_managed", "Ansible managed"))
-        return self.templar.render_text(text, variables, source=path)
+        searchpath = [os.path.dirname(os.path.abspath(path)), *self.search_dirs("templates")]
+        return self.templar.render_text(text, variables, source=path, options=options,
+                                        searchpath=list(dict.fromkeys(searchpath)))
 
     def agent_run(self, module: str, args: dict) -> dict:
         from orch.engine.plan import NOT_PLANNED

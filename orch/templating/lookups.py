@@ -79,15 +79,23 @@ def _lookup_file(ctx: Any, templar: "Templar", terms: list, rstrip: bool = True,
     return out
 
 
-def _lookup_template(ctx: Any, templar: "Templar", terms: list, template_vars: dict | None = None, **_: Any) -> list:
-    from orch.templating.templar import _Frame
+def _lookup_template(ctx: Any, templar: "Templar", terms: list, template_vars: dict | None = None,
+                     **options: Any) -> list:
+    from orch.templating.template_options import OPTION_NAMES
 
+    unknown = sorted(set(options) - OPTION_NAMES - {"convert_data", "jinja2_native"})
+    if unknown:
+        raise TemplateError(f"lookup('template'): unknown option(s) {', '.join(unknown)}")
+    settings = {k: v for k, v in options.items() if k in OPTION_NAMES}
     out = []
     for term in terms:
         path = find_file(ctx, templar, term, "templates")
         variables = dict(ctx.parent._frame.variables)
+        variables.update(template_path=term, template_fullpath=os.path.abspath(path))
         variables.update(template_vars or {})
-        out.append(str(templar._render(_read(path), _Frame(variables))))
+        searchpath = [os.path.dirname(os.path.abspath(path)), *_search_dirs(ctx, templar, "templates")]
+        out.append(templar.render_value(_read(path), variables, source=path, options=settings,
+                                        searchpath=list(dict.fromkeys(searchpath))))
     return out
 
 

@@ -25,6 +25,8 @@ from orch.booleans import TRUE as BOOL_TRUE
 from orch.errors import Location, TemplateError
 from orch.yamlsrc import UnsafeText, VaultText, location_of
 from orch.templating import filters_core, filters_data, filters_path, lookups, tests
+from orch.templating.lexer import LiteralBackslashLexer
+from orch.templating.template_options import Environments, clean_options, header_options
 from orch.templating.undefined import OrchUndefined
 
 # Ansible's placeholder: a value templated to this is dropped from its dict/list.
@@ -54,6 +56,16 @@ class _CodeGenerator(NativeCodeGenerator):
 
 class _Environment(NativeEnvironment):
     code_generator_class = _CodeGenerator
+    literal_backslashes = True  # value templates (from YAML); template files set it False (see lexer.py)
+
+    @property
+    def lexer(self) -> Any:
+        if not self.literal_backslashes:
+            return super().lexer
+        found = self.__dict__.get("_literal_lexer")
+        if found is None:
+            found = self.__dict__["_literal_lexer"] = LiteralBackslashLexer(self)
+        return found
 
     # Missing attributes of *defined* objects name the attribute (Jinja's default
     # message says "'dict object' has no attribute", which is fine but generic).
@@ -71,7 +83,10 @@ class _Environment(NativeEnvironment):
 def _make_environment(templar: "Templar") -> _Environment:
     env = _Environment(
         undefined=OrchUndefined,
-        keep_trailing_newline=True,
+        # Jinja drops a template's last newline, and Ansible adds back what its text ended with
+        # (see _trailing_newlines): an included template's last newline stays dropped.
+        keep_trailing_newline=False,
+        trim_blocks=True,  # Ansible's default, for every template (a block tag's newline is not output)
         extensions=["jinja2.ext.do", "jinja2.ext.loopcontrols"],
         autoescape=False,
     )
@@ -165,6 +180,7 @@ class Templar:
         self.searchpath = list(searchpath or [])
         self.random_seed = random_seed
         self.environment = _make_environment(self)
+        self.environments = Environments(self.environment)
         self._templates: dict[tuple[str, str], jinja2.Template] = {}
         self._lock = threading.Lock()
 
@@ -224,19 +240,35 @@ class Templar:
         value = self.evaluate(condition, variables, location=location or location_of(condition), task=task)
         return to_condition(value, condition, location or location_of(condition), task)
 
-    def render_text(self, text: str, variables: Mapping[str, Any], *, source: str | None = None) -> str:
-        """Render a whole template file; the result is always text (the template module)."""
+    def render_text(self, text: str, variables: Mapping[str, Any], *, source: str | None = None,
+                    options: Mapping[str, Any] | None = None, searchpath: list[str] | None = None) -> str:
+        """Render a whole template file; the result is always text (the template module).
+
+        ``options`` are Jinja settings (trim_blocks, variable_start_string, ...); ``searchpath``
+        is where ``{% include %}``/``{% import %}`` find other templates.
+        """
+        return _to_text(self._render_file(text, variables, source, options, searchpath, native=False))
+
+    def render_value(self, text: str, variables: Mapping[str, Any], *, source: str | None = None,
+                     options: Mapping[str, Any] | None = None, searchpath: list[str] | None = None) -> Any:
+        """Like render_text, but a file that is one expression gives its value (the template lookup)."""
+        return self._render_file(text, variables, source, options, searchpath, native=True)
+
+    def _render_file(self, text: str, variables: Mapping[str, Any], source: str | None,
+                     options: Mapping[str, Any] | None, searchpath: list[str] | None, native: bool) -> Any:
         frame = _Frame(variables)
         line = 0
         try:
             try:
-                compiled = self._compile(text, "tpl")
+                text, header = header_options(text)
+                env, env_key = self.environments.get({**clean_options(options or {}), **header}, searchpath or [])
+                compiled = self._compile(text, "tpl", env, env_key)
             except TemplateError as exc:
                 line = getattr(exc, "template_line", 0)
                 raise
             ctx = compiled.new_context(LazyVars(self, frame), shared=True)
 
-            def render() -> str:
+            def render() -> Any:
                 nonlocal line
                 gen = compiled.root_render_func(ctx)
                 parts = []
@@ -245,8 +277,13 @@ class Templar:
                         if isinstance(value, Undefined) and gen.gi_frame is not None:
                             # native rendering yields it raw; the generator is paused at its line
                             line = compiled.get_corresponding_lineno(gen.gi_frame.f_lineno)
-                        parts.append(_to_text(value))
-                    return "".join(parts)
+                        parts.append(value)
+                    if native and len(parts) == 1:
+                        if isinstance(parts[0], Undefined):
+                            str(parts[0])
+                        value = _concrete(source or "template", parts[0], self._run)
+                        return _trailing_newlines(text, value, env.newline_sequence)
+                    return _trailing_newlines(text, "".join(_to_text(v) for v in parts), env.newline_sequence)
                 except Exception as exc:
                     line = _template_line(exc.__traceback__, compiled) or line  # the template's line, for file:line
                     raise
@@ -294,17 +331,18 @@ class Templar:
             value = out[0]
             if isinstance(value, Undefined):
                 self._run(source, lambda: str(value))
-            return _concrete(source, value, self._run)
-        return self._run(source, lambda: "".join(_to_text(v) for v in out))
+            return _trailing_newlines(source, _concrete(source, value, self._run), "\n")
+        return _trailing_newlines(source, self._run(source, lambda: "".join(_to_text(v) for v in out)), "\n")
 
-    def _compile(self, source: str, kind: str) -> jinja2.Template:
-        key = (kind, source)
+    def _compile(self, source: str, kind: str, env: jinja2.Environment | None = None,
+                 env_key: tuple = ()) -> jinja2.Template:
+        key = (kind, source, env_key)
         found = self._templates.get(key)
         if found is not None:
             return found
         try:
             if kind == "tpl":
-                compiled = self.environment.from_string(source)
+                compiled = (env or self.environment).from_string(source)
             else:
                 compiled = _compile_expression(self.environment, source)
         except jinja2.TemplateSyntaxError as exc:
@@ -342,6 +380,17 @@ def _template_line(tb: Any, compiled: jinja2.Template) -> int:
             return compiled.get_corresponding_lineno(tb.tb_lineno)
         tb = tb.tb_next
     return 0
+
+
+def _trailing_newlines(template: str, result: Any, newline: str) -> Any:
+    """A text result ends with at least as many newlines as its template did (Ansible's rule)."""
+    if not isinstance(result, str):
+        return result
+    wanted = len(template) - len(template.rstrip("\n"))
+    if not wanted:
+        return result
+    missing = wanted - (len(result) - len(result.rstrip("\n")))
+    return result + newline * missing if missing > 0 else result
 
 
 def _concrete(source: str, value: Any, run: Callable[[str, Callable[[], Any]], Any]) -> Any:

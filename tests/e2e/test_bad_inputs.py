@@ -76,7 +76,7 @@ PLAYBOOKS = {
     "task_unknown_filter.yml": (1, "task_unknown_filter.yml:5:14", "'no_such_filter'"),
     "task_undefined_var.yml": (1, "task_undefined_var.yml:5:14", "undefined variable 'not_defined_anywhere'"),
     "extra_recursive_var.yml": (1, "extra_recursive_var.yml:7:7", "recursive loop detected in template: a -> b -> a"),
-    "template_bad_jinja.yml": (1, "_bad.j2:2", "template syntax error"),
+    "template_bad_jinja.yml": (1, "_bad.j2:3", "template syntax error"),  # the end of the template (trim_blocks, as Ansible)
     "template_undefined.yml": (1, "_undef.j2:2", "undefined variable 'undefined_in_template'"),
 }
 

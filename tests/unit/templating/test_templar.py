@@ -29,7 +29,8 @@ def test_mixed_strings_render_to_str():
     v = {"n": 3, "l": [1]}
     assert T.template("n={{ n }}", v) == "n=3"
     assert T.template("{{ n }}{{ n }}", v) == "33"
-    assert T.template("{{ l }}\n", v) == "[1]\n"
+    assert T.template("{{ l }}\n", v) == [1]  # as Ansible 2.19: Jinja drops the last newline, one value is left
+    assert T.template("x{{ n }}\n\n", v) == "x3\n\n"  # a text result keeps its trailing newlines
     assert T.template("{% if n > 2 %}big{% endif %}", v) == "big"
     assert T.template("{# c #}x", v) == "x"
 
