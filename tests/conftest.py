@@ -13,6 +13,8 @@ import pytest
 
 TEST_LAB = os.environ.get("ORCH_TEST_LAB", "orchtest")
 TEST_NET = int(os.environ.get("ORCH_TEST_NET", "77"))
+# The systemd lab (hosts with systemd as PID 1) takes the next address block unless told.
+SYSTEMD_NET = int(os.environ.get("ORCH_TEST_SYSTEMD_NET", str(TEST_NET + 1)))
 
 
 def orch(*args: str, env: dict | None = None, cwd: str | Path | None = None, timeout: float = 300,
@@ -33,6 +35,14 @@ def docker_available() -> bool:
         return False
 
 
+def need_docker() -> None:
+    """Skip the test without a Docker engine (fail it in CI)."""
+    if not docker_available():
+        if os.environ.get("CI"):
+            pytest.fail("CI needs a Docker engine for the lab")
+        pytest.skip("no Docker engine")
+
+
 @pytest.fixture(scope="session")
 def orch_home(tmp_path_factory) -> Path:
     home = tmp_path_factory.mktemp("orch-home")
@@ -43,10 +53,7 @@ def orch_home(tmp_path_factory) -> Path:
 @pytest.fixture(scope="session")
 def lab(orch_home):
     """A 3-host lab for the whole session; removed at the end (ORCH_TEST_KEEP_LAB=1 keeps it)."""
-    if not docker_available():
-        if os.environ.get("CI"):
-            pytest.fail("CI needs a Docker engine for the lab")
-        pytest.skip("no Docker engine")
+    need_docker()
     from orch.lab import lab as lab_mod
 
     lab_mod.down(TEST_LAB)
@@ -57,13 +64,25 @@ def lab(orch_home):
         lab_mod.down(TEST_LAB)
 
 
+@pytest.fixture(scope="session")
+def systemd_lab(orch_home):
+    """A 4-host lab whose hosts run systemd as PID 1 (real services); removed at the end like ``lab``."""
+    need_docker()
+    from orch.lab import lab as lab_mod
+
+    name = f"{TEST_LAB}-sd"
+    lab_mod.down(name)
+    hosts = lab_mod.up(4, name=name, net=SYSTEMD_NET, init="systemd")
+    directory = lab_mod.lab_dir(name)
+    yield LabInfo(hosts, directory / "inventory.yml", directory / "inventory-docker.yml", directory)
+    if not os.environ.get("ORCH_TEST_KEEP_LAB"):
+        lab_mod.down(name)
+
+
 @contextlib.contextmanager
 def private_lab(name: str, count: int, net: int):
     """A lab of its own for tests that break or load hosts; yields (hosts, lab directory)."""
-    if not docker_available():
-        if os.environ.get("CI"):
-            pytest.fail("CI needs a Docker engine for the lab")
-        pytest.skip("no Docker engine")
+    need_docker()
     from orch.lab import lab as lab_mod
 
     lab_mod.down(name)

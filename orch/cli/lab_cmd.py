@@ -15,11 +15,13 @@ def lab_group() -> None:
 @click.option("--name", default="lab", show_default=True, help="Lab name; hosts are NAME1..NAMEn.")
 @click.option("--net", type=click.IntRange(1, 254), help="Third octet of the hosts' 127.0.NET.I addresses.")
 @click.option("--docker-socket", is_flag=True, help="Mount the machine's Docker socket into each host.")
-def up_command(count: int, name: str, net: int | None, docker_socket: bool) -> None:
+@click.option("--init", "init", type=click.Choice(["plain", "systemd"]), default="plain", show_default=True,
+              help="plain: sshd is the host's only process; systemd: systemd is PID 1 and runs real services.")
+def up_command(count: int, name: str, net: int | None, docker_socket: bool, init: str) -> None:
     """Start COUNT hosts (default 3) and write the lab's inventories."""
     from orch.lab import lab
 
-    hosts = lab.up(count, name=name, net=net, docker_socket=docker_socket,
+    hosts = lab.up(count, name=name, net=net, docker_socket=docker_socket, init=init,
                    log=lambda message: click.echo(message, err=True))
     for host in hosts:
         click.echo(f"{host.name}\t{host.address}\t{host.state}")
@@ -48,7 +50,7 @@ def status_command(name: str) -> None:
         click.echo(f"lab {name!r} has no hosts")
         return
     for host in hosts:
-        click.echo(f"{host.name}\t{host.address}\t{host.state}\t{host.container}")
+        click.echo(f"{host.name}\t{host.address}\t{host.state}\t{host.init}\t{host.container}")
     click.echo(f"inventory: {lab.lab_dir(name) / 'inventory.yml'}")
 
 

@@ -16,7 +16,11 @@ import tempfile
 from orch.errors import OrchError
 
 SUITE = "bookworm"
-PACKAGES = ["openssh-server", "python3", "sudo", "iproute2", "procps", "ca-certificates", "less"]
+PACKAGES = ["openssh-server", "python3", "sudo", "iproute2", "procps", "ca-certificates", "less",
+            # systemd as PID 1 for `orch lab up --init systemd` (unused by the plain hosts)
+            "systemd-sysv", "dbus",
+            # tools ansible-test's containers have, which Ansible's integration targets use
+            "acl", "file", "bzip2", "xz-utils", "unzip", "zip"]
 # Users every lab host has: orch (sudo without password), ops (sudo with password 'ops-secret').
 _CUSTOMIZE = [
     'rm -f "$1"/etc/ssh/ssh_host_*',

@@ -35,6 +35,7 @@ class LabHost:
     address: str
     container: str
     state: str = "unknown"
+    init: str = "plain"
 
 
 def orch_home() -> Path:
@@ -75,7 +76,8 @@ def _containers(client, name: str | None = None):
 
 def status(name: str) -> list[LabHost]:
     client = docker_client()
-    hosts = [LabHost(c.labels.get("orch.lab.host", c.name), c.labels.get("orch.lab.address", ""), c.name, c.status)
+    hosts = [LabHost(c.labels.get("orch.lab.host", c.name), c.labels.get("orch.lab.address", ""), c.name, c.status,
+                     c.labels.get("orch.lab.init", "plain"))
              for c in _containers(client, name)]
     return sorted(hosts, key=lambda h: tuple(int(p) for p in h.address.split(".")) if h.address else ())
 
@@ -85,7 +87,7 @@ def _keygen(path: Path, comment: str) -> None:
                    check=True, stdout=subprocess.DEVNULL)
 
 
-def _tar(files: list[tuple[str, bytes, int, int]]) -> bytes:
+def _tar(files: list[tuple[str, bytes, int, int]], dir_mode: int = 0o700) -> bytes:
     """A tar of (path, content, mode, uid) with parent directories owned alike."""
     buf = io.BytesIO()
     with tarfile.open(fileobj=buf, mode="w") as tar:
@@ -94,7 +96,7 @@ def _tar(files: list[tuple[str, bytes, int, int]]) -> bytes:
             parent = os.path.dirname(path)
             if parent not in seen:
                 info = tarfile.TarInfo(parent)
-                info.type, info.mode, info.uid, info.gid = tarfile.DIRTYPE, 0o700, uid, uid
+                info.type, info.mode, info.uid, info.gid = tarfile.DIRTYPE, dir_mode, uid, uid
                 tar.addfile(info)
                 seen.add(parent)
             info = tarfile.TarInfo(path)
@@ -116,21 +118,58 @@ def _wait_for_ssh(address: str, deadline: float) -> None:
         time.sleep(0.1)
 
 
+def _container_spec(host: str, address: str, init: str) -> tuple[dict, list[tuple[str, bytes, int, int]]]:
+    """How a host's container runs, and the extra files it needs, per init kind.
+
+    plain: sshd is the only process (under docker's tiny init). systemd: systemd is
+    PID 1 in an unprivileged container and starts sshd itself, which listens on the
+    host's address through a drop-in.
+    """
+    if init == "plain":
+        command = (f"grep -q ' {host}$' /etc/hosts || echo '{address} {host}' >> /etc/hosts; mkdir -p /run/sshd && "
+                   f"exec /usr/sbin/sshd -D -e -o ListenAddress={address} -o HostKey=/etc/ssh/ssh_host_ed25519_key")
+        return {"command": ["/bin/sh", "-c", command], "init": True}, []
+    drop_in = f"ListenAddress {address}\nHostKey /etc/ssh/ssh_host_ed25519_key\n".encode()
+    spec = {
+        "command": ["/sbin/init"],
+        # systemd needs a writable /run and its cgroup hierarchy; "container" tells it where it runs.
+        "tmpfs": {"/run": "", "/run/lock": ""},
+        "environment": {"container": "docker"},
+        "extra_hosts": {host: address},
+        "stop_signal": "SIGRTMIN+3",
+    }
+    return spec, [("etc/ssh/sshd_config.d/orch-lab.conf", drop_in, 0o644, 0)]
+
+
+def _wait_for_systemd(container, deadline: float) -> str:
+    """Wait until systemd finished booting; 'running' or 'degraded' (a unit failed), else an error."""
+    while True:
+        code, out = container.exec_run(["systemctl", "is-system-running"])
+        state = out.decode(errors="replace").strip()
+        if state in ("running", "degraded"):
+            return state
+        if time.time() > deadline:
+            raise OrchError(f"systemd in {container.name} did not finish booting within {SSH_WAIT_SECONDS}s "
+                            f"(systemctl is-system-running: {state or code})")
+        time.sleep(0.2)
+
+
 def _start_host(client, image: str, lab: str, host: str, address: str, user_key: bytes,
-                docker_socket: bool) -> bytes:
+                docker_socket: bool, init: str) -> bytes:
     """Create and start one host; returns its public host key line."""
     with tempfile.TemporaryDirectory() as tmp:
         key = Path(tmp) / "ssh_host_ed25519_key"
         _keygen(key, f"root@{host}")
         host_priv, host_pub = key.read_bytes(), key.with_suffix(".pub").read_bytes()
     orch_uid = 1000  # the image's first user
-    command = (f"grep -q ' {host}$' /etc/hosts || echo '{address} {host}' >> /etc/hosts; mkdir -p /run/sshd && "
-               f"exec /usr/sbin/sshd -D -e -o ListenAddress={address} -o HostKey=/etc/ssh/ssh_host_ed25519_key")
+    spec, extra_files = _container_spec(host, address, init)
     volumes = {"/var/run/docker.sock": {"bind": "/var/run/docker.sock", "mode": "rw"}} if docker_socket else {}
+    if init == "systemd":
+        volumes["/sys/fs/cgroup"] = {"bind": "/sys/fs/cgroup", "mode": "ro"}
     container = client.containers.create(
-        image, ["/bin/sh", "-c", command], name=f"orch-{lab}-{host}", hostname=host, network_mode="host",
-        labels={LABEL: lab, "orch.lab.host": host, "orch.lab.address": address}, volumes=volumes,
-        init=True,
+        image, name=f"orch-{lab}-{host}", hostname=host, network_mode="host",
+        labels={LABEL: lab, "orch.lab.host": host, "orch.lab.address": address, "orch.lab.init": init},
+        volumes=volumes, **spec,
     )
     container.put_archive("/", _tar([
         ("etc/ssh/ssh_host_ed25519_key", host_priv, 0o600, 0),
@@ -139,16 +178,26 @@ def _start_host(client, image: str, lab: str, host: str, address: str, user_key:
         ("home/orch/.ssh/authorized_keys", user_key, 0o600, orch_uid),
         ("home/ops/.ssh/authorized_keys", user_key, 0o600, orch_uid + 1),
     ]))
+    if extra_files:
+        container.put_archive("/", _tar(extra_files, dir_mode=0o755))
     container.start()
     return host_pub
 
 
+INIT_KINDS = ("plain", "systemd")
+
+
 def up(count: int, name: str = "lab", net: int | None = None, docker_socket: bool = False,
-       log=lambda message: None) -> list[LabHost]:
-    """Make the lab have ``count`` running hosts (adding to an existing lab)."""
+       log=lambda message: None, init: str = "plain") -> list[LabHost]:
+    """Make the lab have ``count`` running hosts (adding to an existing lab).
+
+    ``init``: "plain" (sshd alone) or "systemd" (systemd as PID 1, real services).
+    """
     _check_name(name)
     if not 1 <= count <= 250:
         raise UsageError("a lab has 1 to 250 hosts")
+    if init not in INIT_KINDS:
+        raise UsageError(f"--init {init!r}: use one of {', '.join(INIT_KINDS)}")
     client = docker_client()
     image = ensure_image(client, log)
     directory = lab_dir(name)
@@ -159,6 +208,7 @@ def up(count: int, name: str = "lab", net: int | None = None, docker_socket: boo
     net = net if net is not None else default_net(name)
     _check_net_free(client, name, net)
     existing = {c.labels.get("orch.lab.host"): c for c in _containers(client, name)}
+    _check_same_init(name, existing.values(), init)
     for container in existing.values():
         if container.status != "running":
             container.start()
@@ -166,7 +216,8 @@ def up(count: int, name: str = "lab", net: int | None = None, docker_socket: boo
     new = [(host, address) for host, address in wanted if host not in existing]
     user_key = key_path.with_suffix(".pub").read_bytes()
     with ThreadPoolExecutor(max_workers=8) as pool:
-        keys = list(pool.map(lambda ha: _start_host(client, image, name, ha[0], ha[1], user_key, docker_socket), new))
+        keys = list(pool.map(lambda ha: _start_host(client, image, name, ha[0], ha[1], user_key, docker_socket,
+                                                          init), new))
     known = directory / "known_hosts"
     with known.open("ab") as handle:
         for (host, address), pub in zip(new, keys):
@@ -175,9 +226,19 @@ def up(count: int, name: str = "lab", net: int | None = None, docker_socket: boo
     deadline = time.time() + SSH_WAIT_SECONDS
     for host, address in wanted:
         _wait_for_ssh(address, deadline)
+    if init == "systemd":
+        for container in _containers(client, name):
+            _wait_for_systemd(container, deadline)
     hosts = status(name)
     write_inventories(name, hosts)
     return hosts
+
+
+def _check_same_init(name: str, containers, init: str) -> None:
+    for container in containers:
+        has = container.labels.get("orch.lab.init", "plain")
+        if has != init:
+            raise UsageError(f"lab {name!r} runs its hosts with --init {has}; take it down first, or use another --name")
 
 
 def _check_net_free(client, name: str, net: int) -> None:

@@ -11,13 +11,12 @@ from __future__ import annotations
 import json
 import os
 import re
-import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
+from ansible_support import ansible_playbook
 from tests.conftest import orch
 
 pytestmark = pytest.mark.integration
@@ -35,20 +34,11 @@ getent group orchdemo | cut -d: -f1,3
 """
 
 
-def _ansible_playbook() -> str:
-    found = shutil.which("ansible-playbook", path=os.path.dirname(sys.executable)) or shutil.which("ansible-playbook")
-    if not found:
-        if os.environ.get("CI"):
-            pytest.fail("ansible-playbook is a test dependency and must be installed in CI")
-        pytest.skip("ansible-playbook not installed")
-    return found
-
-
 def _ansible(lab, host: str, tmp_path: Path) -> dict:
     env = dict(os.environ, ANSIBLE_SSH_ARGS=f"-o UserKnownHostsFile={lab.known_hosts} -o ControlMaster=no",
                ANSIBLE_NOCOLOR="1", ANSIBLE_LOCAL_TEMP=str(tmp_path / "ansible-tmp"),
                ANSIBLE_HOME=str(tmp_path / "ansible-home"))
-    res = subprocess.run([_ansible_playbook(), "-i", str(lab.ssh_inventory), "-l", host, str(PLAYBOOK)],
+    res = subprocess.run([ansible_playbook(), "-i", str(lab.ssh_inventory), "-l", host, str(PLAYBOOK)],
                          capture_output=True, text=True, env=env, timeout=600)
     assert res.returncode == 0, res.stdout[-3000:] + res.stderr[-2000:]
     recap = re.search(rf"^{re.escape(host)}\s*:(.*)$", res.stdout.split("PLAY RECAP")[1], re.M).group(1)
