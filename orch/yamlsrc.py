@@ -147,7 +147,29 @@ _Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _constru
 _Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _construct_sequence)
 _Loader.add_constructor("tag:yaml.org,2002:str", _construct_str)
 _Loader.add_constructor("!vault", _tagged_str(VaultText))
-_Loader.add_constructor("!unsafe", _tagged_str(UnsafeText))
+def _construct_unsafe(loader: _Loader, node: yaml.Node) -> Any:
+    """``!unsafe`` on a string, or on a list or mapping: every string inside is never templated."""
+    if isinstance(node, yaml.ScalarNode):
+        return _tagged_str(UnsafeText)(loader, node)
+    if isinstance(node, yaml.SequenceNode):
+        return _all_unsafe(_construct_sequence(loader, node))
+    return _all_unsafe(_construct_mapping(loader, node))
+
+
+def _all_unsafe(value: Any) -> Any:
+    if isinstance(value, str) and not isinstance(value, UnsafeText):
+        unsafe = UnsafeText(value)
+        unsafe.loc = getattr(value, "loc", None)
+        return unsafe
+    if isinstance(value, list):
+        value[:] = [_all_unsafe(item) for item in value]
+    elif isinstance(value, dict):
+        for key in list(value):
+            value[key] = _all_unsafe(value[key])
+    return value
+
+
+_Loader.add_constructor("!unsafe", _construct_unsafe)
 
 
 def loads(text: str, source: str = "<string>") -> Any:

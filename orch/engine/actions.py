@@ -38,6 +38,11 @@ def debug(step: "StepContext", args: dict) -> dict:
 
 def set_fact(step: "StepContext", args: dict) -> dict:
     facts = {k: v for k, v in args.items() if k not in ("cacheable", "_raw_params")}
+    if not facts:
+        raise OrchError("set_fact needs at least one variable (name: value)")
+    for key in facts:
+        if not isinstance(key, str) or not key.isidentifier():
+            raise OrchError(f"set_fact: {key!r} is not a valid variable name")
     return {"changed": False, "ansible_facts": facts, "_set_fact": True}
 
 

@@ -40,6 +40,14 @@ def _role_layers(roles: list[Role]) -> tuple[dict, dict]:
     return defaults, role_vars
 
 
+def _search_path(task: Task, playbook_dir: str) -> list[str]:
+    """``ansible_search_path``: the role's folder, the task file's folder, the playbook's (lookups search them)."""
+    paths = [task.role.path] if task.role is not None else []
+    paths.append(os.path.dirname(task.location.file) if task.location.file else playbook_dir)
+    paths.append(playbook_dir)
+    return list(dict.fromkeys(paths))
+
+
 class _HostVarsLookup:
     def __init__(self, pb: "PlaybookRun", play_run: PlayRun) -> None:
         self.pb = pb
@@ -180,8 +188,10 @@ class PlaybookRun:
         play = play_run.play
         base = merge_layers(defaults, state.inventory_vars, state.fact_vars, play.vars, self.extra_vars)
         files = self._vars_files(state, play, base) if play.vars_files else {}
-        return merge_layers(defaults, state.inventory_vars, state.fact_vars, play.vars, files, role_vars,
-                            state.include_vars, state.set_facts, self.extra_vars, self.magic_vars(state, play_run))
+        variables = merge_layers(defaults, state.inventory_vars, state.fact_vars, play.vars, files, role_vars,
+                                 state.include_vars, state.set_facts, self.extra_vars, self.magic_vars(state, play_run))
+        variables.pop("hostvars")  # as in Ansible: hostvars[h] has no hostvars of its own (to_json ends)
+        return variables
 
     def task_vars(self, state: HostState, play_run: PlayRun, task: Task) -> dict:
         defaults, role_vars = self._layers(play_run)
@@ -198,6 +208,9 @@ class PlaybookRun:
         if role is not None:
             variables["role_path"] = role.path
             variables["role_name"] = role.name
+        if "ansible_connection" not in variables:  # Ansible always defines it (ssh unless told otherwise)
+            variables["ansible_connection"] = self.connection_overrides(play).get("ansible_connection") or "ssh"
+        variables["ansible_search_path"] = _search_path(task, self.playbook_dir)
         return variables
 
     def store_facts(self, state: HostState, facts: dict) -> None:

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from orch.booleans import parse_bool
 from orch.engine import actions
+from orch.engine.argforms import expand_variable_params
 from orch.engine.batching import batch_run, run_batch
 from orch.engine.looping import SkipLoop, breaks, item_vars, task_items
 from orch.engine.results import aggregate, censor, public, status_of
@@ -349,7 +350,7 @@ class HostWorker:
             # Point at the argument that failed, not at the task's first line.
             where = _value_location(task.args, exc.message) or task.location
             raise TemplateError(exc.message, location=where, task=name) from None
-        return self.run.validate(task, args, name)
+        return self.run.validate(task, expand_variable_params(args, task.location, name), name)
 
     # -- includes and meta ------------------------------------------------
 

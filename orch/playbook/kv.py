@@ -7,12 +7,15 @@ free-form text (only allowed for free-form modules).
 
 from __future__ import annotations
 
+import codecs
 import re
 
 from orch.errors import Location, ParseError
 
 _OPEN = {"{{": "}}", "{%": "%}", "{#": "#}"}
 _KEY = re.compile(r"^[A-Za-z_][\w-]*$")
+# Where a task keeps arguments written as one template until run time.
+VARIABLE_PARAMS = "_variable_params"
 # Keys that command/shell/script take out of a free-form string.
 FREE_FORM_KEYS = frozenset({
     "creates", "removes", "chdir", "executable", "stdin", "stdin_add_newline", "strip_empty_ends",
@@ -66,6 +69,18 @@ def split_args(text: str, location: Location | None = None) -> list[str]:
     return words
 
 
+def whole_template(text: str) -> bool:
+    """Arguments given as one template (``add_host: "{{ host_data }}"``): a mapping known at run time."""
+    text = text.strip()
+    if not (text.startswith("{{") and text.endswith("}}")):
+        return False
+    try:
+        words = split_args(text)
+    except ParseError:
+        return False
+    return len(words) == 1 and _split_pair(words[0]) is None
+
+
 def unquote(value: str) -> str:
     if len(value) >= 2 and value[0] == value[-1] and value[0] in "'\"":
         inner = value[1:-1]
@@ -73,12 +88,20 @@ def unquote(value: str) -> str:
     return value
 
 
+# Escapes that k=v values have read as Python reads them (\n, \t, \", \u00e9, ...); no octal ones.
+_ESCAPES = re.compile(r'\\(?:U[0-9A-Fa-f]{8}|u[0-9A-Fa-f]{4}|x[0-9A-Fa-f]{2}|N\{[^}]+\}|[\\\'"abfnrtv])')
+
+
+def decode_escapes(text: str) -> str:
+    return _ESCAPES.sub(lambda m: codecs.decode(m.group(0), "unicode-escape"), text)
+
+
 def _split_pair(word: str) -> tuple[str, str] | None:
     eq = word.find("=")
     if eq <= 0 or word[eq - 1] == "\\":
         return None
     key = word[:eq]
-    if not _KEY.match(key):
+    if not _KEY.match(key) and not ("{{" in key and key.endswith("}}")):  # a templated key: '{{ item }}=moo'
         return None
     return key, unquote(word[eq + 1:])
 
@@ -94,7 +117,7 @@ def parse_kv(text: str, free_form: bool = False, location: Location | None = Non
     raw = text
     has_raw = False
     for word in split_args(text, location):
-        pair = _split_pair(word)
+        pair = _split_pair(decode_escapes(word))
         if pair and (not free_form or free_form_keys is None or pair[0] in free_form_keys):
             options[pair[0]] = pair[1]
             # Take the pair out of the text itself, so a multi-line script keeps its lines.

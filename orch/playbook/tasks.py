@@ -8,7 +8,7 @@ from typing import Any
 from orch.errors import Location, ParseError
 from orch.modules import registry
 from orch.playbook import keywords as kw
-from orch.playbook.kv import FREE_FORM_KEYS, parse_kv
+from orch.playbook.kv import FREE_FORM_KEYS, VARIABLE_PARAMS, parse_kv, whole_template
 from orch.playbook.model import Block, LoopSpec, Task, TaskItem
 from orch.playbook.scope import Scope, check_keys, conditions, expect, key_loc, loc_of, _type_name
 from orch.playbook.tags import normalize_tags
@@ -137,6 +137,8 @@ def _module_args(module: str, raw: Any, data: dict, where: Location | None) -> d
         args = dict(raw)
     elif isinstance(raw, (str, int, float)) and not isinstance(raw, bool):
         text = str(raw)
+        if not info.free_form and whole_template(text):
+            return {VARIABLE_PARAMS: text}  # checked when templated, at run time
         if info.free_form:
             if info.name in ("command", "shell", "script", "raw"):
                 keys = FREE_FORM_KEYS if info.name != "raw" else frozenset({"executable"})

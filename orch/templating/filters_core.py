@@ -86,22 +86,36 @@ def mandatory(value: Any, msg: str | None = None) -> Any:
     return value
 
 
-def comment(text: Any, style: str = "plain", decoration: str | None = None, prefix: str = "",
-            postfix: str = "", **_: Any) -> str:
-    styles = {
-        "plain": ("#", "# ", "#"),
-        "erlang": ("%", "% ", "%"),
-        "c": ("//", "// ", "//"),
-        "cblock": ("/*", " * ", " */"),
-        "xml": ("<!--", "   - ", "-->"),
-    }
-    if style not in styles:
-        raise TemplateError(f"comment: unknown style {style!r}")
-    begin, deco, end = styles[style]
-    if decoration is not None:
-        deco = decoration
-    lines = [begin] + [(deco + line).rstrip() if line else deco.rstrip() for line in str(text).split("\n")] + [end]
-    return "\n".join(lines)
+# style: (beginning, decoration, end); the first and last comment lines default to the decoration, stripped.
+_COMMENT_STYLES = {
+    "plain": ("", "# ", ""),
+    "erlang": ("", "% ", ""),
+    "c": ("", "// ", ""),
+    "cblock": ("/*", " * ", " */"),
+    "xml": ("<!--", " - ", "-->"),
+}
+
+
+def comment(text: Any, style: str = "plain", **options: Any) -> str:
+    """Ansible's ``comment`` filter: text as a comment block of a style, every part overridable."""
+    if style not in _COMMENT_STYLES:
+        raise TemplateError(f"comment: unknown style {style!r} (styles: {', '.join(_COMMENT_STYLES)})")
+    beginning, decoration, end = _COMMENT_STYLES[style]
+    edge = str(options.get("decoration", decoration)).rstrip()
+    newline = str(options.get("newline", "\n"))
+    beginning = str(options.get("beginning", beginning))
+    decoration = str(options.get("decoration", decoration))
+    prefix, postfix = str(options.get("prefix", edge)), str(options.get("postfix", edge))
+    end = str(options.get("end", end))
+    parts = [beginning + newline] if beginning else []
+    if prefix:
+        parts.append((newline if prefix == newline else prefix + newline) * int(options.get("prefix_count", 1)))
+    body = decoration + str(text).replace(newline, newline + decoration)
+    parts.append(body.replace(decoration + newline, decoration.rstrip() + newline))
+    parts.append(newline.join([""] + [postfix] * int(options.get("postfix_count", 1))))
+    if end:
+        parts.append(newline + end)
+    return "".join(parts)
 
 
 def type_debug(value: Any) -> str:

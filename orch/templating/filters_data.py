@@ -8,6 +8,8 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 import yaml
+from jinja2 import pass_environment
+from jinja2.filters import do_unique
 
 from orch.errors import TemplateError
 
@@ -22,6 +24,19 @@ def _unique(items: Iterable) -> list:
         if item not in out:  # values may be unhashable (dicts), so keep it O(n^2) but general
             out.append(item)
     return out
+
+
+@pass_environment
+def unique(environment: Any, items: Iterable, case_sensitive: bool | None = None, attribute: Any = None) -> list:
+    """Jinja's unique (strings compared without case unless case_sensitive), as a list; values Jinja
+    cannot hash (dicts) are compared plainly when no Jinja-only option was asked for, as in Ansible."""
+    items = list(items)
+    try:
+        return list(do_unique(environment, items, case_sensitive=bool(case_sensitive), attribute=attribute))
+    except TypeError:
+        if case_sensitive is False or attribute is not None:
+            raise TemplateError("unique: case_sensitive=False and attribute need hashable values") from None
+        return _unique(items)
 
 
 def union(a: Iterable, b: Iterable) -> list:
@@ -129,9 +144,12 @@ def product(*lists: Iterable, repeat: int = 1) -> list:
 
 
 def _jsonable(value: Any) -> Any:
-    # Our YAML strings are str subclasses; json handles them. Sets and tuples become lists.
+    # Our YAML strings are str subclasses; json handles them. Sets and tuples become lists,
+    # other mappings (hostvars) dicts.
     if isinstance(value, (set, frozenset, tuple)):
         return list(value)
+    if isinstance(value, Mapping):
+        return dict(value)
     raise TypeError(f"object of type {type(value).__name__} is not JSON serializable")
 
 
@@ -193,6 +211,7 @@ def from_yaml_all(value: Any) -> list:
 
 
 FILTERS = {
+    "unique": unique,
     "union": union,
     "intersect": intersect,
     "difference": difference,
