@@ -91,8 +91,9 @@ class Agent:
         except Exception as exc:  # a bug in a module must not kill the agent
             import traceback  # here, not at the top: every import is paid by every agent start
 
-            result = {"failed": True, "msg": "module %s crashed: %s: %s" % (step.get("module"), type(exc).__name__, exc),
-                      "exception": traceback.format_exc()}
+            trace = traceback.format_exc()
+            result = {"failed": True, "rc": 1, "exception": trace, "module_stdout": "", "module_stderr": trace,
+                      "msg": "module %s crashed: %s: %s" % (step.get("module"), type(exc).__name__, exc)}
         result.setdefault("changed", False)
         result.setdefault("failed", False)
         return result

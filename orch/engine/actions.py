@@ -14,8 +14,8 @@ import os
 import time
 from typing import TYPE_CHECKING
 
-from orch.errors import HostFailure, OrchError, ParseError, TemplateError
-from orch.yamlsrc import load_file
+from orch.engine.include_vars import include_vars
+from orch.errors import HostFailure, OrchError, TemplateError
 
 if TYPE_CHECKING:
     from orch.engine.worker import StepContext
@@ -67,19 +67,6 @@ def pause(step: "StepContext", args: dict) -> dict:
     if not step.check:
         time.sleep(seconds)
     return {"changed": False, "delta": seconds, "echo": True}
-
-
-def include_vars(step: "StepContext", args: dict) -> dict:
-    name = args.get("file") or args.get("_raw_params") or args.get("name")
-    if not name:
-        raise OrchError("include_vars needs a file")
-    path = step.find_file(str(name), "vars")
-    data = load_file(path) or {}
-    if not isinstance(data, dict):
-        raise ParseError("a vars file must hold a mapping", location=getattr(data, "loc", None))
-    key = args.get("name") if args.get("file") or args.get("_raw_params") else None
-    facts = {key: data} if key else dict(data)
-    return {"changed": False, "ansible_facts": facts, "ansible_included_var_files": [path], "_include_vars": True}
 
 
 def _file_bytes(step: "StepContext", args: dict, subdir: str) -> tuple[bytes, str]:
@@ -289,7 +276,7 @@ def script(step: "StepContext", args: dict) -> dict:
 
 CONTROLLER_ACTIONS = {
     "debug": debug, "set_fact": set_fact, "assert": assert_, "fail": fail, "pause": pause,
-    "include_vars": include_vars,
+    "include_vars": include_vars,  # orch.engine.include_vars
 }
 PREPARED_ACTIONS = {"template": template, "copy": copy, "fetch": fetch, "script": script}
 

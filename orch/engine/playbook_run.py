@@ -255,7 +255,7 @@ class PlaybookRun:
                 return cached
         copy = Task(**{**task.__dict__, "args": args, "included": None})
         scope = Scope(file=task.location.file, playbook_dir=self.playbook_dir, play_vars=dict(variables),
-                      role=task.role, tags=list(task.tags), stack=(task.location.file,))
+                      role=task.role, tags=list(task.tags), stack=())  # reached: a file may include itself
         if task.module in ("include_tasks", "import_tasks"):
             includes.include_tasks(copy, {}, scope)
         else:

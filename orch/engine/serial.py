@@ -6,6 +6,7 @@ import math
 from typing import Any
 
 from orch.errors import UsageError
+from orch.templating.templar import OMIT
 
 
 def _size(value: Any, total: int) -> int:
@@ -34,8 +35,10 @@ def batch_sizes(serial: Any, total: int) -> list[int]:
 
 
 def batches(items: list, serial: Any, templar=None, variables: dict | None = None) -> list[list]:
-    if templar is not None and isinstance(serial, str):
+    if templar is not None and isinstance(serial, (str, list)):
         serial = templar.template(serial, variables or {})
+    if serial == OMIT:  # serial: "{{ omit }}" is no serial
+        serial = None
     out, start = [], 0
     for size in batch_sizes(serial, len(items)):
         out.append(items[start:start + size])

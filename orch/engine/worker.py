@@ -13,6 +13,7 @@ from orch.booleans import parse_bool
 from orch.engine import actions
 from orch.engine.argforms import expand_variable_params
 from orch.engine.batching import batch_run, run_batch
+from orch.engine.failures import failure_vars
 from orch.engine.looping import SkipLoop, breaks, item_vars, task_items
 from orch.engine.results import aggregate, censor, public, status_of
 from orch.engine.step import StepContext
@@ -55,6 +56,7 @@ class HostWorker:
         self.run = run
         self.state = state
         self.item_index: int | None = None  # the loop item being run (names the step in plans)
+        self.last_failure: tuple[Task, dict] | None = None
 
     # -- walking items ---------------------------------------------------
 
@@ -80,6 +82,9 @@ class HostWorker:
             self.state.failed = False
             self.state.stats["failed"] -= 1
             self.state.stats["rescued"] += 1
+            if self.last_failure is not None:
+                with self.state.lock:
+                    self.state.set_facts.update(failure_vars(*self.last_failure))
             outcome = self.run_items(block.rescue)
         if block.always and outcome != ABORTED:
             failed_before = self.state.failed
@@ -211,6 +216,7 @@ class HostWorker:
         return OK
 
     def _failure(self, task: Task, result: dict) -> str:
+        self.last_failure = (task, result)  # for a rescue: ansible_failed_task / ansible_failed_result
         self.state.failed = True
         self.run.host_failed(self.state)
         return FAILED
@@ -316,15 +322,25 @@ class HostWorker:
             return result
         check_vars = dict(variables, **({task.register: public(result)} if task.register else {}))
         check_vars.update({k: v for k, v in public(result).items() if k not in check_vars})
-        templar = self.run.templar
-        if task.changed_when is not None:
-            result["changed"] = templar.is_true(task.changed_when, check_vars, location=task.location, task=name)
-        if task.failed_when is not None:
-            failed = templar.is_true(task.failed_when, check_vars, location=task.location, task=name)
-            result["failed_when_result"] = failed
-            result["failed"] = failed
-            if failed:
-                result.setdefault("msg", "failed_when condition was true")
+        for keyword in ("changed_when", "failed_when"):
+            condition = getattr(task, keyword)
+            if condition is None:
+                continue
+            try:
+                holds = self.run.templar.is_true(condition, check_vars, location=task.location, task=name)
+            except TemplateError as exc:
+                if self._unknown_inputs(task):
+                    raise  # check mode: it reads an unknown result, so it is unknown too (see _error_result)
+                # As in Ansible: the task fails, and keeps the module's output for register and rescue.
+                result.update(failed=True, **{f"{keyword}_result": f"error while evaluating conditional: {exc}"})
+                result.setdefault("msg", f"{keyword}: {exc}")
+                return result
+            if keyword == "changed_when":
+                result["changed"] = holds
+            else:
+                result.update(failed_when_result=holds, failed=holds)
+                if holds:
+                    result.setdefault("msg", "failed_when condition was true")
         return result
 
     def _module(self, task: Task, variables: dict, name: str) -> dict:

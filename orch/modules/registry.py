@@ -280,7 +280,8 @@ _MODULES: list[ModuleInfo] = [
                required_one_of=(("_raw_params", "file"),), mutually_exclusive=(("_raw_params", "file"),)),
     ModuleInfo("import_tasks", {"_raw_params": _o(), "file": _o()}, free_form=True,
                required_one_of=(("_raw_params", "file"),), mutually_exclusive=(("_raw_params", "file"),)),
-    *[ModuleInfo(n, {"name": _o(required=True), "tasks_from": _o(), "vars_from": _o(), "defaults_from": _o(),
+    *[ModuleInfo(n, {"name": _o(required=True, aliases=["role"]), "tasks_from": _o(), "vars_from": _o(),
+                     "defaults_from": _o(),
                      "handlers_from": _o(), "allow_duplicates": _o("bool", default=True), "public": B,
                      "rolespec_validate": _o("bool", default=True), **({"apply": D} if n == "include_role" else {})})
       for n in ("include_role", "import_role")],

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from orch.booleans import parse_bool
 from orch.errors import Location, ParseError, TemplateError
 from orch.playbook.model import Task, TaskItem
 from orch.playbook.scope import Scope, loc_of
@@ -17,6 +18,7 @@ from orch.templating import Templar, is_template
 from orch.yamlsrc import load_file
 
 _TEMPLAR = Templar()
+INCLUDE_LOOP = "include loop"
 
 
 def _file_arg(args: dict, where: Location) -> Any:
@@ -43,7 +45,7 @@ def load_task_file(path: str, scope: Scope, where: Location) -> list[TaskItem]:
 
     if path in scope.stack:
         chain = " -> ".join([*scope.stack[scope.stack.index(path):], path])
-        raise ParseError(f"include loop: {chain}", location=where)
+        raise ParseError(f"{INCLUDE_LOOP}: {chain}", location=where)
     data = load_file(path)
     inner = scope.child(file=path, stack=scope.stack + (path,))
     if data is None:
@@ -73,14 +75,31 @@ def include_tasks(task: Task, data: dict, scope: Scope) -> None:
     # Included tasks inherit the include's vars/when, but not its tags (Ansible: tags
     # on include_tasks apply to the include itself unless given with 'apply').
     inner = scope.child(when=list(task.when), vars=dict(task.vars), environment=list(task.environment))
-    task.included = load_task_file(path, inner, task.location)
+    try:
+        task.included = load_task_file(path, inner, task.location)
+    except ParseError as exc:
+        if not _recursive(exc, task):
+            raise
+
+
+def _recursive(exc: ParseError, task: Task) -> bool:
+    """An include that reaches itself under a condition: loaded when reached instead, as in Ansible
+    (its 'when' ends the recursion). Without a condition it could never end: that stays an error."""
+    from orch.playbook.roles import LOOP
+
+    return bool(task.when) and exc.message.startswith((INCLUDE_LOOP, LOOP))
 
 
 def _role_args(args: dict, where: Location) -> tuple[str, dict]:
-    name = args.get("name")
+    name = args.get("name", args.get("role"))  # 'role' is include_role's alias of 'name'
     if not isinstance(name, str) or not name:
         raise ParseError("a role name is required ('name:')", location=where)
     return name, args
+
+
+def _allow_duplicates(args: dict) -> bool:
+    value = args.get("allow_duplicates", True)
+    return parse_bool(value) is not False if isinstance(value, str) else bool(value)
 
 
 def import_role(data: dict, args: dict, scope: Scope, where: Location) -> list[TaskItem]:
@@ -91,7 +110,7 @@ def import_role(data: dict, args: dict, scope: Scope, where: Location) -> list[T
     name = static_name(name, scope, where, "import_role")
     inner = inherit(data, scope, where)
     role = load_role(name, scope, where, params={}, options=args, role_scope=inner)
-    return role_items(role, inner, where)
+    return role_items(role, inner, where, again=_allow_duplicates(args))
 
 
 def include_role(task: Task, data: dict, scope: Scope) -> None:
@@ -102,6 +121,11 @@ def include_role(task: Task, data: dict, scope: Scope) -> None:
         return
     inner = scope.child(when=list(task.when), vars=dict(task.vars), environment=list(task.environment),
                         seen_roles={})
-    role = load_role(name, scope, task.location, params={}, options=args, role_scope=inner)
-    task.included = role_items(role, inner, task.location)
+    try:
+        role = load_role(name, scope, task.location, params={}, options=args, role_scope=inner)
+    except ParseError as exc:
+        if not _recursive(exc, task):
+            raise
+        return
+    task.included = role_items(role, inner, task.location, again=_allow_duplicates(args))
     task.included_role = role  # the engine needs its vars/defaults/handlers

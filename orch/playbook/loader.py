@@ -31,7 +31,10 @@ def load_playbook(path: str | os.PathLike, extra_vars: dict[str, Any] | None = N
     return book
 
 
-def _load_plays(path: str, stack: tuple[str, ...], extra_vars: dict, where: Location | None) -> list[Play]:
+def _load_plays(path: str, stack: tuple[str, ...], extra_vars: dict, where: Location | None,
+                outer_vars: dict | None = None) -> list[Play]:
+    """The plays of ``path``; ``outer_vars``: the vars of the import_playbook entries around it."""
+    outer_vars = outer_vars or {}
     if path in stack:
         raise ParseError(f"import loop: {' -> '.join([*stack[stack.index(path):], path])}", location=where)
     if not os.path.isfile(path):
@@ -48,29 +51,30 @@ def _load_plays(path: str, stack: tuple[str, ...], extra_vars: dict, where: Loca
         if not isinstance(entry, dict):
             raise ParseError(f"a play must be a mapping, got {_type_name(entry)}", location=entry_loc)
         if "import_playbook" in entry or "ansible.builtin.import_playbook" in entry:
-            plays += _import_playbook(entry, path, stack + (path,), extra_vars, entry_loc)
+            plays += _import_playbook(entry, path, stack + (path,), extra_vars, entry_loc, outer_vars)
         else:
-            plays.append(_load_play(entry, path, extra_vars, entry_loc))
+            plays.append(_load_play(entry, path, extra_vars, entry_loc, outer_vars))
     return plays
 
 
 def _import_playbook(entry: dict, path: str, stack: tuple[str, ...], extra_vars: dict,
-                     where: Location | None) -> list[Play]:
+                     where: Location | None, outer_vars: dict) -> list[Play]:
     check_keys(entry, kw.IMPORT_PLAYBOOK, {}, "import_playbook", where)
     key = "import_playbook" if "import_playbook" in entry else "ansible.builtin.import_playbook"
     name = entry[key]
     here = loc_of(entry, key, where)
     expect(name, (str,), "'import_playbook'", here)
-    scope = Scope(file=path, playbook_dir=os.path.dirname(path), play_vars=dict(extra_vars))
+    scope = Scope(file=path, playbook_dir=os.path.dirname(path), play_vars={**outer_vars, **extra_vars})
     name = static_name(name, scope, here, "import_playbook")
     target = os.path.normpath(os.path.join(os.path.dirname(path), os.path.expanduser(name)))
     if not os.path.isfile(target):
         raise ParseError(f"file not found: {name!r}", location=here)
-    plays = _load_plays(target, stack, extra_vars, here)
-    extra_when = conditions(entry.get("when"), "'when'", loc_of(entry, "when", where))
-    tags = normalize_tags(entry.get("tags")) if entry.get("tags") is not None else []
     import_vars = entry.get("vars") or {}
     expect(import_vars, (dict,), "'vars'", loc_of(entry, "vars", where))
+    # Static names inside (import_role, import_tasks) may use the import's vars, as in Ansible.
+    plays = _load_plays(target, stack, extra_vars, here, {**outer_vars, **import_vars})
+    extra_when = conditions(entry.get("when"), "'when'", loc_of(entry, "when", where))
+    tags = normalize_tags(entry.get("tags")) if entry.get("tags") is not None else []
     for play in plays:
         play.vars = {**import_vars, **play.vars}
         if tags:
@@ -160,7 +164,7 @@ def _vars_file(item: Any, basedir: str, where: Location | None, must_exist: bool
     return path
 
 
-def _load_play(entry: dict, path: str, extra_vars: dict, where: Location | None) -> Play:
+def _load_play(entry: dict, path: str, extra_vars: dict, where: Location | None, outer_vars: dict) -> Play:
     check_keys(entry, kw.PLAY, kw.UNSUPPORTED_PLAY, "play", where)
     basedir = os.path.dirname(path)
     location = where or Location(path)
@@ -192,7 +196,8 @@ def _load_play(entry: dict, path: str, extra_vars: dict, where: Location | None)
         if key in entry and entry[key] is not None:
             expect(entry[key], (list,), f"{key!r}", loc_of(entry, key, where))
 
-    scope = Scope(file=path, playbook_dir=basedir, play_vars={**play.vars, **extra_vars}, tags=list(play.tags),
+    scope = Scope(file=path, playbook_dir=basedir, play_vars={**outer_vars, **play.vars, **extra_vars},
+                  tags=list(play.tags),
                   stack=(path,))
     play.pre_tasks = parse_tasks(entry.get("pre_tasks"), scope, "pre_tasks", where)
     role_tasks = []

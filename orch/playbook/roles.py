@@ -12,6 +12,9 @@ from orch.playbook.scope import Scope, expect, loc_of, _type_name
 from orch.yamlsrc import load_file
 
 
+LOOP = "role dependency loop"
+
+
 def role_search_path(playbook_dir: str) -> list[str]:
     """roles/ next to the playbook, the playbook dir, ANSIBLE_ROLES_PATH, Ansible's defaults."""
     paths = [os.path.join(playbook_dir, "roles"), playbook_dir]
@@ -39,17 +42,28 @@ def find_role(name: str, scope: Scope, where: Location) -> str:
                      location=where)
 
 
-def _main_file(role_path: str, sub: str, base: str = "main") -> str | None:
+def _main_file(role_path: str, sub: str, base: str = "main", folder: bool = False) -> str | None:
+    """``sub/main.yml`` (or .yaml, no extension); with ``folder``, also a ``sub/main/`` folder of files."""
     for ext in (".yml", ".yaml", ""):
         path = os.path.join(role_path, sub, base + ext)
         if os.path.isfile(path):
             return path
-    return None
+    path = os.path.join(role_path, sub, base)
+    return path if folder and os.path.isdir(path) else None
 
 
 def _load_mapping(path: str | None) -> dict:
+    """A vars file, or a folder of them (merged in name order, as Ansible does for ``defaults/main/``)."""
     if path is None:
         return {}
+    if os.path.isdir(path):
+        merged: dict = {}
+        for current, dirs, files in os.walk(path):
+            dirs.sort()
+            for name in sorted(files):
+                if name.endswith((".yml", ".yaml", ".json")):
+                    merged.update(_load_mapping(os.path.join(current, name)))
+        return merged
     data = load_file(path)
     if data is None:
         return {}
@@ -58,9 +72,11 @@ def _load_mapping(path: str | None) -> dict:
 
 def _from(options: dict, key: str, role_path: str, sub: str, where: Location) -> str | None:
     base = options.get(key)
+    folder = sub in ("vars", "defaults")
     if base is None:
-        return _main_file(role_path, sub)
-    found = _main_file(role_path, sub, os.path.splitext(str(base))[0]) or _main_file(role_path, sub, str(base))
+        return _main_file(role_path, sub, folder=folder)
+    found = (_main_file(role_path, sub, os.path.splitext(str(base))[0], folder=folder)
+             or _main_file(role_path, sub, str(base), folder=folder))
     if found is None:
         raise ParseError(f"{key}: {base!r} not found in {os.path.join(role_path, sub)}", location=where)
     return found
@@ -73,8 +89,11 @@ def load_role(name: str, scope: Scope, where: Location, params: dict[str, Any], 
     from orch.playbook.tasks import parse_tasks
 
     path = find_role(name, scope, where)
-    if path in scope.stack:
-        raise ParseError(f"role dependency loop: {' -> '.join([*scope.stack, path])}", location=where)
+    # A role may use itself with another tasks_from (or from include_role): only the same entry is a loop.
+    entry = f"role {path} ({options.get('tasks_from') or 'main'})"
+    if entry in scope.stack:
+        chain = [part for part in scope.stack if part.startswith("role ")]
+        raise ParseError(f"{LOOP}: {' -> '.join([*chain, entry])}", location=where)
     role = Role(name=os.path.basename(path.rstrip("/")), path=path, location=where, params=dict(params),
                 when=list(role_scope.when), tags=list(role_scope.tags))
     role.defaults = _load_mapping(_from(options, "defaults_from", path, "defaults", where))
@@ -82,7 +101,7 @@ def load_role(name: str, scope: Scope, where: Location, params: dict[str, Any], 
     meta_file = _main_file(path, "meta")
     meta = _load_mapping(meta_file)
     role.allow_duplicates = bool(meta.get("allow_duplicates", False))
-    inner = role_scope.child(role=role, stack=scope.stack + (path,))
+    inner = role_scope.child(role=role, stack=scope.stack + (entry,))
     for dep in meta.get("dependencies") or []:
         role.dependencies.append(role_entry(dep, inner, loc_of(dep, None, Location(meta_file or path))))
     tasks_file = _from(options, "tasks_from", path, "tasks", where)
@@ -123,10 +142,14 @@ def _params_key(role: Role) -> str:
     return repr(sorted((str(k), repr(v)) for k, v in role.params.items()))
 
 
-def role_items(role: Role, scope: Scope, where: Location) -> list[TaskItem]:
-    """The tasks a role adds to a play: dependencies first, duplicates skipped."""
+def role_items(role: Role, scope: Scope, where: Location, again: bool = False) -> list[TaskItem]:
+    """The tasks a role adds to a play: dependencies first, duplicates skipped.
+
+    ``again``: import_role/include_role with ``allow_duplicates`` (their default) run the role
+    even when the play already has it, as in Ansible.
+    """
     key = (role.path, _params_key(role))
-    if key in scope.seen_roles and not role.allow_duplicates:
+    if key in scope.seen_roles and not role.allow_duplicates and not again:
         return []
     scope.seen_roles[key] = role
     items: list[TaskItem] = []

@@ -211,7 +211,7 @@ def _parse_task(data: dict, scope: Scope, where: Location | None) -> list[TaskIt
     written, raw_args, mod_loc = _find_action(data, where)
     module = registry.resolve_module(written) or written
     location = where or Location(scope.file)
-    if "name" in data and not isinstance(data["name"], (str, int, float)) or data.get("name") is True:
+    if data.get("name") is not None and not isinstance(data["name"], (str, int, float)) or data.get("name") is True:
         raise ParseError("'name' must be a string", location=loc_of(data, "name", where))
     args = _module_args(module, raw_args, data, mod_loc)
 
@@ -226,7 +226,7 @@ def _parse_task(data: dict, scope: Scope, where: Location | None) -> list[TaskIt
 
     own = inherit(data, scope, where)
     task = Task(module=module, args=args, location=location, action=written,
-                name=str(data["name"]) if data.get("name") is not None else None,
+                name=str(data["name"]) if data.get("name") not in (None, "") else None,  # 'name:' left empty
                 when=own.when, tags=own.tags, vars=own.vars, environment=own.environment,
                 role=scope.role, is_handler=scope.is_handler)
     for name in kw.INHERITED:
