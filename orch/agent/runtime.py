@@ -70,6 +70,8 @@ class Agent:
     def _guarded(self, step: dict, expect: str) -> dict:
         """Apply a saved plan's step: check first, refuse if the host is not as planned."""
         checked = self._run_once(step, True)
+        if "_needs" in checked:
+            return checked  # a foreign module's sources first (the controller asks again)
         # Earlier steps were really applied: the next check must see the host, not predictions.
         self.state.pop("overlay", None)
         now = fingerprint(checked)
@@ -107,8 +109,8 @@ class Agent:
             for step in request.get("steps", []):
                 result = self.run_step(step)
                 results.append(result)
-                if result.get("failed") and not step.get("ignore_errors"):
-                    break
+                if result.get("failed") and (not step.get("ignore_errors") or "_needs" in result):
+                    break  # _needs: the controller sends what a foreign module lacks, then the rest
             return {"results": results}
         if op == "stage":
             return stage(request)

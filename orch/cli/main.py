@@ -21,6 +21,7 @@ COMMANDS = {
     "lab": "orch.cli.lab_cmd:lab_group",
     "run": "orch.cli.run_cmd:run_command",
     "plan": "orch.cli.plan_cmd:plan_command",
+    "check": "orch.cli.check_cmd:check_command",
     "apply": "orch.cli.plan_cmd:apply_command",
     "vault": "orch.cli.vault_cmd:vault_group",
     "runs": "orch.cli.runs_cmd:runs_group",

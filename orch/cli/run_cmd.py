@@ -72,6 +72,8 @@ def playbook_options(func):
         *vault_option_list,
         click.option("--no-color", is_flag=True, help="Plain lines, no colours, no live view."),
         click.option("--runs-dir", metavar="DIR", help="Where the run record goes (default: .orch/runs)."),
+        click.option("--strict", is_flag=True,
+                     help="Refuse tasks that cannot run as written (modules found nowhere), as orch check does."),
     ]
     for option in reversed(options):
         func = option(func)
@@ -93,7 +95,7 @@ def run_command(playbook, inventories, as_json, resume=None, **kwargs) -> None:
 
 
 def execute_playbook(playbook, inventories, as_json, *, runs_dir=None, no_color=False, command="run",
-                     setup=None, outcome=None, **kwargs) -> int:
+                     setup=None, outcome=None, strict=False, **kwargs) -> int:
     """Load, run and record a playbook. ``setup(book, inventory, options, bus)`` may adjust the
     run before it starts (plan/apply use it); ``outcome(states)`` may replace the exit code."""
     from orch.engine.playbook_run import PlaybookRun
@@ -103,7 +105,8 @@ def execute_playbook(playbook, inventories, as_json, *, runs_dir=None, no_color=
 
     vault = install_vault(pop_vault(kwargs))  # before -e @file.yml and every vars file is read
     options = run_options(**kwargs)
-    book = load_playbook(playbook, extra_vars=options.extra_vars)
+    book = load_playbook(playbook, extra_vars=options.extra_vars, strict=strict)
+    warn_problems(book)
     inventory = load_inventory(inventory_sources(inventories),
                                extra_vars_dirs=[os.path.dirname(os.path.abspath(playbook))])
     reveal_inventory(vault, inventory)  # also checks every !vault value loaded so far: exit 2 before connecting
@@ -124,6 +127,15 @@ def execute_playbook(playbook, inventories, as_json, *, runs_dir=None, no_color=
         code = outcome(states) if outcome is not None else run_exit_code(states)
         record.finish(code)
     return code
+
+
+def warn_problems(book) -> None:
+    """One short warning before the run for tasks that fail if reached (orch/playbook/problems.py)."""
+    from orch.playbook.problems import problems, warning
+
+    found = problems(book)
+    if found:
+        click.echo(warning(found), err=True)
 
 
 def run_exit_code(states) -> int:

@@ -174,6 +174,10 @@ def batch_step(step: "StepContext", module: str, args: dict) -> tuple[str, dict]
     Batchable: plain agent modules, and copy/template whose content is small enough to
     travel inline (one message, no checksum round trip).
     """
+    if step.task.foreign is not None:
+        from orch.foreign import runner
+
+        return runner.AGENT_MODULE, runner.agent_step(step, args)
     if module in CONTROLLER_ACTIONS or module in ("fetch", "script", "raw"):
         return None
     if module == "template":

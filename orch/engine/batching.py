@@ -15,8 +15,10 @@ from typing import TYPE_CHECKING, Any
 
 from orch.engine import actions
 from orch.errors import OrchError, TemplateError, UnreachableError
+from orch.foreign import runner as foreign
 from orch.playbook.model import Task
 from orch.playbook.tags import task_selected
+from orch.templating import is_template
 
 if TYPE_CHECKING:
     from orch.engine.worker import HostWorker
@@ -33,7 +35,7 @@ def _text(task: Task) -> str:
 
 
 def _eligible(worker: "HostWorker", task: Task) -> bool:
-    return (isinstance(task, Task) and task.module not in _NOT_BATCHED
+    return (isinstance(task, Task) and task.module not in _NOT_BATCHED and not is_template(task.module)
             and task.module not in actions.CONTROLLER_ACTIONS and task.loop is None and not task.until
             and not task.run_once and not task.delegate_to and not worker.run.needs_gate(task))
 
@@ -133,6 +135,19 @@ def _send(worker: "HostWorker", items: list[_Prepared]) -> list[dict[str, Any]]:
               "ignore_errors": p.task.failed_when is not None or p.task.ignore_errors is True}
              for p in items for module, args in [p.wire]]
     try:
-        return worker.session_for(first).batch(steps)
+        results = worker.session_for(first).batch(steps)
+        while results and "_needs" in results[-1]:
+            # A foreign module the host lacks parts of: send them with it, and the steps after it.
+            at = len(results) - 1
+            steps[at] = dict(steps[at], args=foreign.complete(items[at].step, steps[at]["args"], results[at]["_needs"]))
+            again = worker.session_for(first).batch(steps[at:])
+            if again and "_needs" in again[0]:
+                break  # the host cannot keep what it was sent: the step reports it
+            results = results[:at] + again
     except UnreachableError as exc:
         return [{"unreachable": True, "failed": True, "changed": False, "msg": exc.message}]
+    for item, result in zip(items, results):
+        if item.task.foreign is not None and "_needs" not in result:
+            foreign.delivered(item.step)
+            foreign.finish(item.step, result)
+    return results

@@ -162,6 +162,11 @@ class PlayRun:
         return guard.expect(worker.state.name, step_key(task, worker.item_index))
 
     def validate(self, task: Task, args: dict, name: str) -> dict:
+        if task.problem is not None:  # found at load, reported now that a host reached the task
+            raise HostFailure(f"{task.problem.location}: {task.problem.message}", location=task.problem.location,
+                              task=name)
+        if task.foreign is not None:
+            return dict(args)  # the module checks its own arguments, from its own spec
         try:
             return registry.validate_args(task.module, args, task.location)
         except OrchError as exc:

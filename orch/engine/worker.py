@@ -18,8 +18,10 @@ from orch.engine.looping import SkipLoop, breaks, item_vars, task_items
 from orch.engine.results import aggregate, censor, public, status_of
 from orch.engine.step import StepContext
 from orch.errors import HostFailure, OrchError, TemplateError, UnreachableError
+from orch.foreign import runner as foreign
 from orch.playbook.model import Block, Task
 from orch.playbook.tags import task_selected
+from orch.templating import is_template
 from orch.yamlsrc import location_of
 
 if TYPE_CHECKING:
@@ -344,11 +346,15 @@ class HostWorker:
         return result
 
     def _module(self, task: Task, variables: dict, name: str) -> dict:
+        if task.search is not None and is_template(task.module):
+            task = foreign.concrete(task, variables, self.run.templar)  # action: "{{ pkg_mgr }}"
         step = self.run.step_context(self, task, variables, name)
         if step.check and self.state.would_change and task.module in ("uri", "wait_for"):
             return {"changed": False, "unknown": True,
                     "msg": "would probe the host after earlier changes: result unknown in check mode"}
         args = self._templated_args(task, variables, name)
+        if task.foreign is not None:
+            return foreign.run(step, args)
         if task.module in actions.CONTROLLER_ACTIONS:
             return actions.CONTROLLER_ACTIONS[task.module](step, args)
         if task.module in actions.PREPARED_ACTIONS:

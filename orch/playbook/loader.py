@@ -12,14 +12,18 @@ from orch.playbook.model import Play, Playbook, Role
 from orch.playbook.roles import role_entry, role_handlers, role_items
 from orch.playbook.scope import Scope, check_keys, expect, loc_of, _type_name
 from orch.playbook.tags import normalize_tags
-from orch.playbook.tasks import conditions, parse_tasks
+from orch.playbook.tasks import collections_keyword, conditions, parse_tasks
 from orch.templating import is_template
 from orch import yamlsrc
 from orch.yamlsrc import load_file
 
 
-def load_playbook(path: str | os.PathLike, extra_vars: dict[str, Any] | None = None) -> Playbook:
-    """Parse ``path`` (and everything it imports). Raises ParseError, nothing else."""
+def load_playbook(path: str | os.PathLike, extra_vars: dict[str, Any] | None = None,
+                  strict: bool = False) -> Playbook:
+    """Parse ``path`` (and everything it imports). Raises ParseError, nothing else.
+
+    With ``strict``, tasks that would fail when reached (orch/playbook/problems.py) are errors too.
+    """
     path = os.path.normpath(os.path.abspath(os.fspath(path)))
     book = Playbook(path=path)
     try:
@@ -28,6 +32,12 @@ def load_playbook(path: str | os.PathLike, extra_vars: dict[str, Any] | None = N
         raise
     except RecursionError:
         raise ParseError("playbook nesting too deep", location=Location(path)) from None
+    if strict:
+        from orch.playbook.problems import problems, strict_error
+
+        found = problems(book)
+        if found:
+            raise strict_error(found)
     return book
 
 
@@ -198,7 +208,7 @@ def _load_play(entry: dict, path: str, extra_vars: dict, where: Location | None,
 
     scope = Scope(file=path, playbook_dir=basedir, play_vars={**outer_vars, **play.vars, **extra_vars},
                   tags=list(play.tags),
-                  stack=(path,))
+                  stack=(path,), collections=collections_keyword(entry, where))
     play.pre_tasks = parse_tasks(entry.get("pre_tasks"), scope, "pre_tasks", where)
     role_tasks = []
     for item in entry.get("roles") or []:

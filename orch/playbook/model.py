@@ -65,6 +65,11 @@ class Task:
     included: list["TaskItem"] | None = None
     included_role: "Role | None" = None  # include_role with a static name
     is_handler: bool = False
+    # Modules run from their Ansible source (orch/foreign/): where the name was looked up, what
+    # was found, and why the task cannot run when a host reaches it (found nowhere, bad arguments).
+    search: Any = None
+    foreign: Any = None
+    problem: Any = None
 
     @property
     def display_name(self) -> str:

@@ -25,9 +25,40 @@ def role_search_path(playbook_dir: str) -> list[str]:
     return paths
 
 
+def collection_role(name: str, scope: Scope) -> tuple[str, str] | None:
+    """(path, collection) of a role in a collection: ``ns.col.role``, or a short name in the
+    collections of the ``collections:`` keyword (searched before the roles path, as Ansible does)."""
+    from orch.foreign.paths import collection_roots
+
+    if "/" in name:
+        return None
+    if name.count(".") >= 2:
+        namespace, collection, role = name.split(".", 2)
+        candidates = [(f"{namespace}.{collection}", role)]
+    else:
+        candidates = [(c, name) for c in scope.collections if c not in ("ansible.builtin", "ansible.legacy")]
+    roots = collection_roots(scope.playbook_dir) if candidates else []
+    for collection, role in candidates:
+        for root in roots:
+            folder = os.path.join(root, "ansible_collections", *collection.split("."))
+            if os.path.isdir(folder):  # the first root holding the collection is the collection
+                path = os.path.join(folder, "roles", role)
+                if os.path.isdir(path):
+                    return os.path.normpath(path), collection
+                break
+    return None
+
+
 def find_role(name: str, scope: Scope, where: Location) -> str:
+    in_collection = collection_role(name, scope)
+    if in_collection is not None:
+        return in_collection[0]
     if name.count(".") >= 2 and "/" not in name:
-        raise ParseError(f"orch does not support roles from collections ({name!r}) (yet)", location=where)
+        from orch.foreign.paths import collection_roots
+
+        roots = collection_roots(scope.playbook_dir)
+        raise ParseError(f"role {name!r} not found in the installed collections (collection paths: "
+                         f"{', '.join(roots) if roots else 'none found'})", location=where)
     candidates = []
     if os.path.isabs(os.path.expanduser(name)):
         candidates.append(os.path.expanduser(name))
@@ -94,14 +125,22 @@ def load_role(name: str, scope: Scope, where: Location, params: dict[str, Any], 
     if entry in scope.stack:
         chain = [part for part in scope.stack if part.startswith("role ")]
         raise ParseError(f"{LOOP}: {' -> '.join([*chain, entry])}", location=where)
-    role = Role(name=os.path.basename(path.rstrip("/")), path=path, location=where, params=dict(params),
+    in_collection = collection_role(name, scope)
+    collection = in_collection[1] if in_collection else None
+    role_name = f"{collection}.{os.path.basename(path)}" if collection else os.path.basename(path.rstrip("/"))
+    role = Role(name=role_name, path=path, location=where, params=dict(params),
                 when=list(role_scope.when), tags=list(role_scope.tags))
     role.defaults = _load_mapping(_from(options, "defaults_from", path, "defaults", where))
     role.vars = _load_mapping(_from(options, "vars_from", path, "vars", where))
     meta_file = _main_file(path, "meta")
     meta = _load_mapping(meta_file)
     role.allow_duplicates = bool(meta.get("allow_duplicates", False))
-    inner = role_scope.child(role=role, stack=scope.stack + (entry,))
+    # Short names in a role: its own collection first, then its meta/main.yml ``collections:``.
+    from orch.playbook.tasks import collections_keyword
+
+    own = collections_keyword(meta, Location(meta_file or path))
+    inner = role_scope.child(role=role, stack=scope.stack + (entry,),
+                             collections=tuple(dict.fromkeys(((collection,) if collection else ()) + own)))
     for dep in meta.get("dependencies") or []:
         role.dependencies.append(role_entry(dep, inner, loc_of(dep, None, Location(meta_file or path))))
     tasks_file = _from(options, "tasks_from", path, "tasks", where)

@@ -28,6 +28,7 @@ class Scope:
     keywords: dict[str, Any] = field(default_factory=dict)  # INHERITED keywords set above the task
     stack: tuple[str, ...] = ()    # files being imported, for loop detection
     is_handler: bool = False
+    collections: tuple[str, ...] = ()  # the ``collections:`` keyword in force (play, role, block)
     # Shared per play: roles already added (dedup), keyed by (path, params repr).
     seen_roles: dict[tuple[str, str], Any] = field(default_factory=dict)
 

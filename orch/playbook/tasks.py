@@ -6,6 +6,7 @@ import os
 from typing import Any
 
 from orch.errors import Location, ParseError
+from orch.foreign.resolve import ModuleSearch, Resolved, resolve
 from orch.modules import registry
 from orch.playbook import keywords as kw
 from orch.playbook.kv import FREE_FORM_KEYS, VARIABLE_PARAMS, parse_kv, whole_template
@@ -57,7 +58,23 @@ def inherit(data: dict, scope: Scope, where: Location | None, own_tags: bool = T
         environment=env,
         when=scope.when + conditions(data.get("when"), "'when'", loc_of(data, "when", where)),
         tags=scope.tags + (_tags(data, where) if own_tags else []),
+        collections=collections_keyword(data, where, scope.collections),
     )
+
+
+def collections_keyword(data: dict, where: Location | None, default: tuple[str, ...] = ()) -> tuple[str, ...]:
+    """The ``collections:`` keyword: names searched for short module and role names."""
+    value = data.get("collections")
+    if value is None:
+        return default
+    here = loc_of(data, "collections", where)
+    items = value if isinstance(value, list) else [value]
+    for item in items:
+        expect(item, (str,), "'collections' entries", here)
+        if is_template(item) or item.count(".") != 1:
+            raise ParseError(f"'collections' entries are collection names (namespace.name), got {item!r}",
+                             location=here)
+    return tuple(items)
 
 
 def _tags(data: dict, where: Location | None) -> list[str]:
@@ -88,8 +105,12 @@ def _parse_block(data: dict, scope: Scope, where: Location | None) -> Block:
     return block
 
 
-def _find_action(data: dict, where: Location | None) -> tuple[str, Any, Location | None]:
-    """Return (module name as written, its raw arguments, location of the module key)."""
+def _find_action(data: dict, scope: Scope, where: Location | None) -> tuple[str, Any, Location | None]:
+    """Return (module name as written, its raw arguments, location of the module key).
+
+    Every key that is not a task keyword names the module, as in Ansible: whether orch can run
+    it is decided later (orch/foreign/resolve.py), and only when a host reaches the task.
+    """
     found: list[str] = []
     for key in data:
         if key in kw.TASK:
@@ -100,13 +121,11 @@ def _find_action(data: dict, where: Location | None) -> tuple[str, Any, Location
             continue
         if key in kw.UNSUPPORTED_TASK:
             raise ParseError(kw.UNSUPPORTED_TASK[key], location=key_loc(data, key, where))
-        if not isinstance(key, str) or not registry.is_module(key):
-            hint = registry.suggest(str(key), kw.TASK) or registry.suggest_module(str(key))
-            raise ParseError(f"unknown module or task keyword {key!r}{hint}", location=key_loc(data, key, where))
+        if not isinstance(key, str) or not key.strip():
+            raise ParseError(f"unknown module or task keyword {key!r}", location=key_loc(data, key, where))
         found.append(key)
     if len(found) > 1:
-        raise ParseError(f"a task can run only one module, found {found[0]!r} and {found[1]!r}",
-                         location=key_loc(data, found[1], where))
+        _two_actions(data, found, scope, where)
     if not found:
         raise ParseError("a task needs a module to run (e.g. 'command: ...' or 'action: ...')", location=where)
     key = found[0]
@@ -115,31 +134,63 @@ def _find_action(data: dict, where: Location | None) -> tuple[str, Any, Location
         if isinstance(value, dict):
             value = dict(value)
             module = value.pop("module", None)
-            if not isinstance(module, str):
+            if not isinstance(module, str) or not module.strip():
                 raise ParseError(f"{key!r} as a mapping needs a 'module' key", location=loc_of(data, key, where))
         elif isinstance(value, str) and value.strip():
-            module, _, rest = value.strip().partition(" ")
-            value = rest.strip()
+            module, value = _split_action(value.strip())
         else:
             raise ParseError(f"{key!r} must name a module", location=loc_of(data, key, where))
-        if not registry.is_module(module):
-            raise ParseError(f"unknown module {module!r}{registry.suggest_module(module)}",
-                             location=loc_of(data, key, where))
         return module, value, loc_of(data, key, where)
     return key, value, key_loc(data, key, where)
 
 
-def _module_args(module: str, raw: Any, data: dict, where: Location | None) -> dict[str, Any]:
-    info = registry.get_info(module)
+def _split_action(text: str) -> tuple[str, str]:
+    """``action: "NAME args"``; NAME may be a template with spaces (``{{ ansible_facts.pkg_mgr }}``)."""
+    if text.startswith("{{") and "}}" in text:
+        end = text.index("}}") + 2
+        return text[:end], text[end:].strip()
+    module, _, rest = text.partition(" ")
+    return module, rest.strip()
+
+
+def _two_actions(data: dict, found: list[str], scope: Scope, where: Location | None) -> None:
+    """Two module-like keys: a mistyped keyword beside a module reads best as just that."""
+    unknown = [k for k in found if k not in ("action", "local_action")
+               and resolve(k, _search(scope)).problem is not None]
+    if len(unknown) == 1 and len(found) == 2:
+        key = unknown[0]
+        hint = registry.suggest(str(key), kw.TASK) or registry.suggest_module(str(key))
+        raise ParseError(f"unknown module or task keyword {key!r}{hint}", location=key_loc(data, key, where))
+    raise ParseError(f"a task can run only one module, found {found[0]!r} and {found[1]!r}",
+                     location=key_loc(data, found[1], where))
+
+
+def _search(scope: Scope) -> ModuleSearch:
+    """Where this scope's module names are looked up: its roles' library/ folders first."""
+    dirs: list[str] = []
+    roles = [scope.role] if scope.role is not None else []
+    while roles:
+        role = roles.pop(0)
+        dirs.append(role.path)
+        roles += role.dependencies
+    # the roles this one is inside (stack entries "role PATH (tasks file)")
+    dirs += [e[5:e.rindex(" (")] for e in reversed(scope.stack) if e.startswith("role ") and " (" in e]
+    return ModuleSearch(scope.playbook_dir, tuple(dict.fromkeys(dirs)), tuple(scope.collections))
+
+
+def _module_args(module: str, raw: Any, data: dict, where: Location | None, native: bool = True) -> dict[str, Any]:
+    info = registry.get_info(module) if native else None
     if raw is None:
         args: dict[str, Any] = {}
     elif isinstance(raw, dict):
         args = dict(raw)
     elif isinstance(raw, (str, int, float)) and not isinstance(raw, bool):
         text = str(raw)
-        if not info.free_form and whole_template(text):
+        if (info is None or not info.free_form) and whole_template(text):
             return {VARIABLE_PARAMS: text}  # checked when templated, at run time
-        if info.free_form:
+        if info is None:
+            args = parse_kv(text, free_form=True, location=where)  # other words: _raw_params, as Ansible
+        elif info.free_form:
             if info.name in ("command", "shell", "script", "raw"):
                 keys = FREE_FORM_KEYS if info.name != "raw" else frozenset({"executable"})
                 args = parse_kv(text, free_form=True, location=where, free_form_keys=keys)
@@ -156,9 +207,14 @@ def _module_args(module: str, raw: Any, data: dict, where: Location | None) -> d
         extra = expect(data["args"], (dict,), "'args'", loc_of(data, "args", where))
         for k, v in extra.items():
             args.setdefault(k, v)
+    return args
+
+
+def _check_native_args(module: str, args: dict, raw: Any, where: Location | None) -> None:
+    if VARIABLE_PARAMS in args:
+        return  # arguments from one template: checked when templated, at run time
     registry.check_arg_names(module, args, loc_of(raw, None, where))
     registry.check_required(module, args, loc_of(raw, None, where))
-    return args
 
 
 def _loop(data: dict, where: Location | None) -> LoopSpec | None:
@@ -208,12 +264,23 @@ def _names(data: dict, key: str, where: Location | None) -> list[str]:
 def _parse_task(data: dict, scope: Scope, where: Location | None) -> list[TaskItem]:
     if "listen" in data and not scope.is_handler:
         raise ParseError("'listen' is only valid on handlers", location=key_loc(data, "listen", where))
-    written, raw_args, mod_loc = _find_action(data, where)
-    module = registry.resolve_module(written) or written
+    written, raw_args, mod_loc = _find_action(data, scope, where)
     location = where or Location(scope.file)
     if data.get("name") is not None and not isinstance(data["name"], (str, int, float)) or data.get("name") is True:
         raise ParseError("'name' must be a string", location=loc_of(data, "name", where))
-    args = _module_args(module, raw_args, data, mod_loc)
+    search = _search(inherit(data, scope, where) if "collections" in data else scope)
+    resolved = Resolved(written) if is_template(written) else resolve(written, search)
+    module = resolved.module
+    native = resolved.found is None and resolved.problem is None and not is_template(written)
+    args = _module_args(module, raw_args, data, mod_loc, native)
+    problem = resolved.problem
+    if native:
+        try:
+            _check_native_args(module, args, raw_args, mod_loc)
+        except ParseError as exc:
+            if module in _INCLUDES or module in registry.CONTROLLER_MODULES:
+                raise  # how the playbook is built, or a controller action: Ansible refuses these at parse time too
+            problem, mod_loc = exc.message, exc.location or mod_loc
 
     if module == "import_tasks":
         from orch.playbook.includes import import_tasks
@@ -228,7 +295,8 @@ def _parse_task(data: dict, scope: Scope, where: Location | None) -> list[TaskIt
     task = Task(module=module, args=args, location=location, action=written,
                 name=str(data["name"]) if data.get("name") not in (None, "") else None,  # 'name:' left empty
                 when=own.when, tags=own.tags, vars=own.vars, environment=own.environment,
-                role=scope.role, is_handler=scope.is_handler)
+                role=scope.role, is_handler=scope.is_handler, search=search, foreign=resolved.found,
+                problem=ParseError(problem, location=mod_loc or location) if problem else None)
     for name in kw.INHERITED:
         if name in own.keywords:
             setattr(task, name, own.keywords[name])

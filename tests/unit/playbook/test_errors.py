@@ -8,7 +8,7 @@ from orch.playbook import load_playbook
 
 def error_of(path):
     with pytest.raises(ParseError) as err:
-        load_playbook(path)
+        load_playbook(path, strict=True)
     assert err.value.exit_code == 2
     return err.value
 
@@ -18,7 +18,7 @@ def error_of(path):
     [
         ("- hosts: all\n  tasks:\n    - name: x\n      whne: a\n      ping:\n", 4,
          "unknown module or task keyword 'whne' (did you mean 'when'?)"),
-        ("- hosts: all\n  tasks:\n    - cpy: src=a dest=b\n", 3, "unknown module or task keyword 'cpy' (did you mean 'copy'?)"),
+        ("- hosts: all\n  tasks:\n    - cpy: src=a dest=b\n", 3, "module 'cpy' not found (did you mean 'copy'?)"),
         ("- hosts: all\n  tasks:\n    - copy: {src: a, dest: b}\n      file: {path: x}\n", 4,
          "a task can run only one module, found 'copy' and 'file'"),
         ("- hosts: all\n  tasks:\n    - name: nothing\n", 3, "a task needs a module"),
@@ -48,7 +48,7 @@ def error_of(path):
         ("- hosts: all\n  tasks:\n    - block:\n        - ping:\n      loop: [1]\n", 5, "unknown block keyword 'loop'"),
         ("- hosts: all\n  tasks:\n    - 'just a string'\n", 3, "a task must be a mapping"),
         ("- hosts: all\n  tasks:\n    - ping:\n      tags: {a: 1}\n", 4, "'tags' must be a string or a list"),
-        ("- hosts: all\n  tasks:\n    - action: nosuchmod a=b\n", 3, "unknown module 'nosuchmod'"),
+        ("- hosts: all\n  tasks:\n    - action: nosuchmod a=b\n", 3, "module 'nosuchmod' not found"),
         ("- hosts: all\n  serial: lots\n", 2, "'serial' value 'lots'"),
         ("hosts: all\n", 1, "a playbook must be a list of plays"),
         ("- hosts: all\n  tasks:\n    - ping:\n    ping: x\n", 4, "invalid YAML"),
