@@ -18,6 +18,9 @@ def run(ctx, args):
     if scope != "system":
         raise ModuleFailed("systemd: scope=%s is not supported by orch" % scope)
     masked = opt_bool(args, "masked")
+    if args.get("state") is None and args.get("enabled") is None and masked is None:
+        # daemon_reload (or daemon_reexec) alone: no unit is needed
+        return _reload_only(ctx, args)
     if not sys_service.has_systemd():
         if masked is not None:
             raise ModuleFailed("masked needs systemd, which is not running on this host")
@@ -37,3 +40,15 @@ def run(ctx, args):
     managed = sys_service.manage(ctx, args, True)
     managed["changed"] = managed["changed"] or result["changed"]
     return managed
+
+
+def _reload_only(ctx, args):
+    result = {"name": args.get("name"), "changed": False}
+    verbs = [v for v in ("daemon_reload", "daemon_reexec") if opt_bool(args, v, False)]
+    if not sys_service.has_systemd():
+        result["warnings"] = ["%s ignored: systemd is not running on this host" % ", ".join(verbs)]
+        return result
+    if not ctx.check:
+        for verb in verbs:
+            run_ok(ctx, ["systemctl", verb.replace("_", "-")], "systemctl %s" % verb.replace("_", "-"))
+    return result

@@ -207,3 +207,28 @@ def test_dpkg_status_parsing_and_when_only_dpkg_query_can_tell(tmp_path):
     assert sys_apt.read_status(["tree:i386"], str(status), str(updates)) is None
     (updates / "0001").write_text("Package: tree\n")
     assert sys_apt.read_status(["tree"], str(status), str(updates)) is None
+
+
+class _Ctx:
+    def __init__(self, check=False):
+        self.check, self.calls = check, []
+
+    def run(self, argv, **kwargs):
+        self.calls.append(argv)
+        return 0, "", ""
+
+
+@pytest.mark.parametrize("systemd, check, calls", [
+    (True, False, [["systemctl", "daemon-reload"]]),
+    (True, True, []),     # check mode: nothing runs
+    (False, False, []),   # no systemd (containers): a warning, not a failure
+])
+def test_systemd_daemon_reload_needs_no_unit(monkeypatch, systemd, check, calls):
+    from orch.agent import sys_service
+    from orch.agent.modules import systemd_service
+
+    monkeypatch.setattr(sys_service, "has_systemd", lambda: systemd)
+    ctx = _Ctx(check)
+    result = systemd_service.run(ctx, {"daemon_reload": True})
+    assert ctx.calls == calls and result["changed"] is False
+    assert bool(result.get("warnings")) is not systemd
