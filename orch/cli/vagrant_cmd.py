@@ -40,6 +40,18 @@ def _inventory(project):
     return machines, write_inventory(project, inventory_data(project, machines))
 
 
+def _preflight(project) -> None:
+    """Fail fast (exit 2) on a missing Vagrant, provider plugin or libvirt daemon."""
+    from orch.vagrant import runner
+    from orch.vagrant.parse import parse_status
+    from orch.vagrant.prereq import check_libvirtd
+
+    # a provider plugin that is not installed fails this call already
+    statuses = parse_status(runner.run(project.root, ["status", "--machine-readable"], what="status").stdout)
+    if any(s.provider == "libvirt" for s in statuses.values()):
+        check_libvirtd()
+
+
 @vagrant_group.command("up")
 @_DIR
 @click.option("--provision", "playbook", type=click.Path(dir_okay=False, exists=True),
@@ -51,8 +63,8 @@ def up_command(directory: str, playbook: str | None, inventories, as_json: bool,
     from orch.vagrant.project import build_images, open_project
 
     project = open_project(directory)
-    runner.vagrant_exe()  # fail before building anything when Vagrant is missing
     start = time.monotonic()
+    _preflight(project)
     build_images(project, _log)
     runner.run(project.root, ["up"], stream=True, what="up")
     machines, path = _inventory(project)

@@ -1,26 +1,22 @@
 """The machines of a Vagrant project as an orch inventory.
 
-One ``vagrant status --machine-readable`` and one ``vagrant ssh-config`` (run side by
-side) describe every machine. Host keys are learned out of band: for the docker provider
-they are read from each container through the Docker API and written to
-``.vagrant/orch_known_hosts``, which the inventory names with ``orch_known_hosts_file``
-while host key checking stays strict (``vagrant ssh-config`` says StrictHostKeyChecking
-no; orch does not follow that).
+One ``vagrant status --machine-readable`` and one ``vagrant ssh-config`` (one after the
+other) describe every machine. Host keys go to ``.vagrant/orch_known_hosts``, which the
+inventory names with ``orch_known_hosts_file``; checking stays on (``vagrant ssh-config``
+says StrictHostKeyChecking no; orch does not follow that). How keys are learned: hostkeys.
 """
 
 from __future__ import annotations
 
 import json
-import os
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import yaml
 
-from orch.connection.hostkeys import known_host_name
 from orch.vagrant import runner
+from orch.vagrant.hostkeys import learn_keys, port_of, update_known_hosts, write_private
 from orch.vagrant.parse import SshEntry, groups_inventory, parse_ssh_config, parse_status
 from orch.vagrant.project import Project
 
@@ -70,62 +66,17 @@ def require_running(project: Project, machines: list[Machine]) -> None:
         raise runner.VagrantFailed(f"`vagrant ssh-config` gave no SSH data for {', '.join(missing)}")
 
 
-def docker_host_keys(project: Project, machines: list[Machine]) -> dict[str, list[str]]:
-    """``{machine: ["type base64", ...]}`` read from the containers Vagrant created."""
-    wanted = [m for m in machines if m.provider == "docker" and m.running]
-    if not wanted:
-        return {}
-    from orch.lab.lab import docker_client
-
-    client = docker_client()
-
-    def read(machine: Machine) -> list[str]:
-        id_file = project.data_dir / "machines" / machine.name / "docker" / "id"
-        try:
-            container = client.containers.get(id_file.read_text().strip())
-            code, out = container.exec_run(["sh", "-c", "cat /etc/ssh/ssh_host_*_key.pub"])
-        except Exception as exc:  # missing id file, container gone, API error
-            raise runner.VagrantFailed(f"cannot read the host keys of Vagrant machine {machine.name} "
-                                       f"from Docker: {exc}") from None
-        keys = [" ".join(line.split()[:2]) for line in out.decode(errors="replace").splitlines()
-                if len(line.split()) >= 2]
-        if code != 0 or not keys:
-            raise runner.VagrantFailed(f"Vagrant machine {machine.name} has no SSH host keys yet "
-                                       f"(/etc/ssh/ssh_host_*_key.pub in its container)")
-        return keys
-
-    with ThreadPoolExecutor(max_workers=8) as pool:
-        return dict(zip((m.name for m in wanted), pool.map(read, wanted)))
-
-
-def write_known_hosts(project: Project, machines: list[Machine], keys: dict[str, list[str]]) -> None:
-    """Replace the project's known_hosts with the current machines' keys (atomically)."""
-    lines = []
-    for machine in machines:
-        if machine.ssh is None:
-            continue
-        name = known_host_name(machine.ssh.get("HostName") or machine.name, _port(machine.ssh))
-        lines += [f"{name} {key}\n" for key in keys.get(machine.name, [])]
-    _write(project.known_hosts, "".join(lines))
-
-
-def _port(entry: SshEntry) -> int | None:
-    port = entry.get("Port")
-    return int(port) if port and port.isdigit() else None
-
-
 def host_vars(project: Project, machine: Machine, key_known: bool) -> dict[str, Any]:
     ssh = machine.ssh
     assert ssh is not None
     hv: dict[str, Any] = {"ansible_host": ssh.get("HostName") or machine.name}
-    if _port(ssh):
-        hv["ansible_port"] = _port(ssh)
+    if port_of(machine):
+        hv["ansible_port"] = port_of(machine)
     if ssh.get("User"):
         hv["ansible_user"] = ssh.get("User")
     if ssh.identity_files:
         hv["ansible_ssh_private_key_file"] = ssh.identity_files[0]
-    # keys accepted for other providers land in the project's file too, so a re-created
-    # machine's new key is not refused as "changed" in the user's own known_hosts
+    # keys accepted on first contact land in the project's file too, never in the user's own
     hv["orch_known_hosts_file"] = str(project.known_hosts)
     hv["ansible_host_key_checking"] = True if key_known else "accept-new"
     hv["vagrant_provider"] = machine.provider
@@ -136,8 +87,8 @@ def inventory_data(project: Project, machines: list[Machine] | None = None) -> d
     """A YAML-inventory mapping of the running machines; refuses when one is not running."""
     machines = read_machines(project) if machines is None else machines
     require_running(project, machines)
-    keys = docker_host_keys(project, machines)
-    write_known_hosts(project, machines, keys)
+    keys = learn_keys(project, machines)
+    update_known_hosts(project, machines, keys)
     names = [m.name for m in machines]
     children: dict[str, Any] = {ALL_GROUP: {"hosts": {m.name: host_vars(project, m, m.name in keys)
                                                       for m in machines}}}
@@ -152,22 +103,13 @@ def inventory_data(project: Project, machines: list[Machine] | None = None) -> d
 
 def write_inventory(project: Project, data: dict[str, Any]) -> Path:
     header = (f"# Generated by orch from `vagrant status` and `vagrant ssh-config` in {project.root}.\n"
-              "# Host keys: orch_known_hosts_file (read from the machines through Docker).\n")
-    _write(project.inventory_file, header + yaml.safe_dump(data, sort_keys=False))
+              "# Host keys: orch_known_hosts_file (read from Docker or the console, else accept-new).\n")
+    write_private(project.inventory_file, header + yaml.safe_dump(data, sort_keys=False))
     return project.inventory_file
 
 
-def _write(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(path.name + ".tmp")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "w") as handle:
-        handle.write(text)
-    os.replace(tmp, path)
-
-
 def remove_generated(project: Project) -> None:
-    for path in (project.known_hosts, project.inventory_file):
+    for path in (project.known_hosts, project.host_ids, project.inventory_file):
         try:
             path.unlink()
         except FileNotFoundError:

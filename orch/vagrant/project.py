@@ -33,6 +33,11 @@ class Project:
         return self.data_dir / "orch_known_hosts"
 
     @property
+    def host_ids(self) -> Path:
+        """Which machine (Vagrant's id) each recorded key belongs to."""
+        return self.data_dir / "orch_host_ids.json"
+
+    @property
     def inventory_file(self) -> Path:
         return self.data_dir / "orch_inventory.yml"
 

@@ -16,8 +16,10 @@ from pathlib import Path
 from typing import Sequence
 
 from orch.errors import OrchError, UnreachableError, UsageError
+from orch.vagrant.prereq import explain
 
 LOCK_RETRIES = 3
+QUICK_TIMEOUT = 180  # status, ssh-config, destroy: never wait for ever on a stuck provider
 INSTALL_HINT = "apt-get install --no-install-recommends vagrant"
 
 
@@ -74,14 +76,20 @@ def run(project: Path, args: Sequence[str], *, stream: bool = False, check: bool
         else:
             for attempt in range(LOCK_RETRIES + 1):
                 result = subprocess.run(cmd, cwd=project, env=vagrant_env(), stdin=subprocess.DEVNULL,
-                                        capture_output=True, text=True)
+                                        capture_output=True, text=True, timeout=QUICK_TIMEOUT)
                 # another vagrant process (a second orch run, say) holds the machine lock
                 if result.returncode == 0 or "because it is locked" not in result.stderr:
                     break
                 time.sleep(0.5 + attempt)
     except OSError as exc:
         raise OrchError(f"cannot run vagrant: {exc}") from None
+    except subprocess.TimeoutExpired:
+        raise VagrantFailed(f"`vagrant {what or ' '.join(args)}` did not finish in {QUICK_TIMEOUT}s "
+                            f"in {project}") from None
     if check and result.returncode != 0:
+        missing = explain(f"{result.stderr}\n{result.stdout}", vagrant_env()["VAGRANT_HOME"])
+        if missing is not None:
+            raise missing
         raise VagrantFailed(f"`vagrant {what or ' '.join(args)}` failed in {project} "
                             f"(exit {result.returncode}):\n{error_text(result)}")
     return result

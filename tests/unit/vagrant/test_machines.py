@@ -106,7 +106,7 @@ def test_docker_keys_make_checking_strict(fake, monkeypatch):
 
     project = open_project(fake)
     found = [Machine("m1", "running", "docker", SshEntry("m1", {"hostname": "127.0.87.1", "port": "22871"}))]
-    monkeypatch.setattr(machines_mod, "docker_host_keys", lambda p, ms: {"m1": ["ssh-ed25519 AAAAkey"]})
+    monkeypatch.setattr(machines_mod, "learn_keys", lambda p, ms: {"m1": ["ssh-ed25519 AAAAkey"]})
     data = inventory_data(project, found)
     hv = data["all"]["children"]["vagrant"]["hosts"]["m1"]
     assert hv["ansible_host_key_checking"] is True
@@ -130,3 +130,53 @@ def test_cli_errors_have_no_traceback(fake, tmp_path):
     (fake / "status").write_text("1,m1,state,stopped\n")
     res = orch("vagrant", "inventory", str(fake))
     assert res.returncode == 4 and "m1 (stopped)" in res.stderr and "Traceback" not in res.stderr
+
+
+FAILURES = {
+    "The provider 'libvirt' could not be found, but was requested to\nback the machine 'vm1'.":
+        "apt-get install --no-install-recommends vagrant-libvirt",
+    "The box 'orch/debian12' could not be found or\ncould not be accessed in the remote catalog.":
+        "bash scripts/vagrant-box.sh",
+    "The box 'debian/bookworm64' could not be found or could not be accessed":
+        "vagrant box add debian/bookworm64",
+    "Error while connecting to Libvirt: Error making a connection to libvirt URI qemu:///system:":
+        "libvirtd does not answer at qemu:///system",
+}
+
+
+@pytest.mark.parametrize("message", list(FAILURES))
+def test_missing_prerequisite_is_a_usage_error(fake, monkeypatch, message):
+    from orch.vagrant.prereq import PrerequisiteMissing
+
+    monkeypatch.setenv("FAKE_ERROR", message)
+    monkeypatch.delenv("LIBVIRT_DEFAULT_URI", raising=False)
+    with pytest.raises(PrerequisiteMissing, match=FAILURES[message].replace(".", r"\.")) as info:
+        runner.run(fake, ["up"], stream=True, what="up")
+    assert info.value.exit_code == 2
+
+
+def _fake_virsh(monkeypatch, tmp_path, script: str) -> None:
+    bindir = tmp_path / "bin"
+    bindir.mkdir()
+    virsh = bindir / "virsh"
+    virsh.write_text("#!/bin/sh\n" + script)
+    virsh.chmod(0o755)
+    monkeypatch.setenv("PATH", f"{bindir}{os.pathsep}/usr/bin:/bin")
+
+
+def test_unanswering_libvirtd_is_exit_2(monkeypatch, tmp_path):
+    from orch.vagrant.prereq import PrerequisiteMissing, check_libvirtd
+
+    _fake_virsh(monkeypatch, tmp_path, "echo 'error: failed to connect to the hypervisor' >&2\nexit 1\n")
+    with pytest.raises(PrerequisiteMissing, match=r"libvirtd does not answer at qemu:///system \(failed to connect"):
+        check_libvirtd()
+
+
+def test_libvirtd_that_hangs_is_exit_2_not_a_hang(monkeypatch, tmp_path):
+    from orch.vagrant import prereq
+
+    _fake_virsh(monkeypatch, tmp_path, "exec sleep 30\n")
+    monkeypatch.setattr(prereq, "LIBVIRT_TIMEOUT", 0.5)
+    with pytest.raises(prereq.PrerequisiteMissing, match=r"did not answer in 0\.5s") as info:
+        prereq.check_libvirtd()
+    assert info.value.exit_code == 2
