@@ -25,8 +25,10 @@ PROJECT = ROOT / "vagrant-libvirt"
 PLAYBOOK = ROOT / "playbooks" / "deploy-app.yml"
 DOMAIN, ADDRESS = "orch-lv-vm1", "127.0.88.1"
 URI = "qemu:///system"
-# where scripts/libvirt.sh added the box (the session's ORCH_HOME is a fresh directory)
-VAGRANT_HOME = os.environ.get("VAGRANT_HOME") or str(Path("~/.orch/vagrant.d").expanduser())
+# where scripts/libvirt.sh added the box: read before the session's orch_home fixture points
+# ORCH_HOME at a fresh directory (the module is imported at collection, before fixtures run)
+VAGRANT_HOME = os.environ.get("VAGRANT_HOME") or str(Path(os.environ.get("ORCH_HOME", "~/.orch")).expanduser()
+                                                     / "vagrant.d")
 ENV = {"VAGRANT_HOME": VAGRANT_HOME}
 BOX_DIR = Path(VAGRANT_HOME) / "boxes" / "orch-VAGRANTSLASH-debian12"
 
