@@ -50,7 +50,8 @@ def batch_run(worker: "HostWorker", items: list, start: int) -> list[Task]:
     for item in items[start + 1:start + MAX_BATCH]:
         # Whether the last one fails is decided here afterwards (failed_when, a templated
         # ignore_errors): the agent could not know whether to go on, so the run ends.
-        if run[-1].failed_when is not None or isinstance(run[-1].ignore_errors, str) or not _eligible(worker, item):
+        if (run[-1].failed_when is not None or isinstance(run[-1].ignore_errors, str) or not _eligible(worker, item)
+                or foreign.may_set_facts(run[-1])):  # facts a later task may read: known only afterwards
             break
         if any(getattr(item, key) != getattr(first, key) for key in _SAME):
             break

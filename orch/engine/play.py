@@ -120,8 +120,8 @@ class PlayRun:
     def delegate_state(self, name: str | None) -> "HostState":
         return self.pb.state_of(name) if name else None
 
-    def store_facts(self, state: "HostState", facts: dict) -> None:
-        self.pb.store_facts(state, facts)
+    def store_facts(self, state: "HostState", facts: dict, plain: dict | None = None) -> None:
+        self.pb.store_facts(state, facts, plain)
 
     def step_context(self, worker: HostWorker, task: Task, variables: dict, name: str) -> StepContext:
         play, opts, templar = self.play, self.options, self.templar

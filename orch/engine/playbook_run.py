@@ -213,10 +213,13 @@ class PlaybookRun:
         variables["ansible_search_path"] = _search_path(task, self.playbook_dir)
         return variables
 
-    def store_facts(self, state: HostState, facts: dict) -> None:
+    def store_facts(self, state: HostState, facts: dict, plain: dict | None = None) -> None:
+        """``plain``: facts also set as variables of their own name (``getent_passwd``), as
+        Ansible does for modules whose fact names carry no ``ansible_`` prefix."""
         with state.lock:
             state.facts.update(facts)
             state.fact_vars.update(prefixed(facts))
+            state.fact_vars.update(plain or {})
 
     # -- tasks -------------------------------------------------------------------
 

@@ -244,7 +244,7 @@ class HostWorker:
             elif one.get("_set_fact"):
                 target.set_facts.update(facts)
             else:
-                self.run.store_facts(target, facts)
+                self.run.store_facts(target, facts, one.get("_plain_facts"))
 
     # -- executing a task (loops, conditions, retries) ------------------------
 

@@ -122,7 +122,7 @@ def _in_collection(namespace: str, collection: str, rest: str, lookup: Lookup,
         if route:
             return _follow(route, f"{namespace}.{collection}.{rest}", lookup, hops)
         relative = rest.replace(".", os.sep)
-        for ext in (".py", ".ps1"):
+        for ext in (".ps1", ".py"):  # a Windows module's .py beside its .ps1 holds only its documentation
             path = os.path.join(folder, "plugins", "modules", relative + ext)
             if os.path.isfile(path):
                 action = os.path.join(folder, "plugins", "action", relative + ".py")

@@ -9,6 +9,7 @@ request, once per host and content. Check mode: a module without check support a
 
 from __future__ import annotations
 
+import functools
 import threading
 import weakref
 from typing import TYPE_CHECKING, Any
@@ -58,6 +59,20 @@ def package(task: "Task") -> packer.Package:
         raise HostFailure(f"module {found.name} runs from its Ansible source, which needs ansible-core on the "
                           "controller: pip install 'orch[ansible]'", location=task.location)
     return cached
+
+
+@functools.lru_cache(maxsize=512)
+def _mentions_facts(path: str) -> bool:
+    try:
+        with open(path, encoding="utf-8", errors="replace") as handle:
+            return "ansible_facts" in handle.read()
+    except OSError:
+        return True
+
+
+def may_set_facts(task: "Task") -> bool:
+    """Whether a later task may read what this one returns as facts (so it cannot be templated first)."""
+    return task.foreign is not None and _mentions_facts(task.foreign.path)
 
 
 def _no_log(step: "StepContext") -> bool:
@@ -113,6 +128,11 @@ def delivered(step: "StepContext") -> None:
 def finish(step: "StepContext", result: dict) -> dict:
     """Ansible's result, with orch's check-mode reading in plans."""
     result.pop("_needs", None)
+    facts = result.get("ansible_facts")
+    if isinstance(facts, dict) and facts:
+        # Ansible's namespacing: ansible_facts.X without the prefix; unprefixed names are variables too.
+        result["ansible_facts"] = {k[8:] if k.startswith("ansible_") else k: v for k, v in facts.items()}
+        result["_plain_facts"] = {k: v for k, v in facts.items() if not k.startswith("ansible_")}
     if (step.check and result.get("skipped") and "does not support check mode" in str(result.get("msg", ""))
             and step.worker.run.options.plan_recorder is not None):
         result.clear()  # in place: the batch path keeps its list of results

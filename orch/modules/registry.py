@@ -151,8 +151,9 @@ _MODULES: list[ModuleInfo] = [
                        "lock_timeout": _o("int", default=60)},
                mutually_exclusive=(("deb", "name"),),
                required_one_of=(("autoremove", "deb", "name", "upgrade", "update_cache", "clean", "autoclean"),)),
+    # Other arguments go to the backend module (Ansible's package action does the same): checked there.
     ModuleInfo("package", {"name": _o("list", elements="str", required=True), "state": _o(required=True),
-                           "use": _o(default="auto")}),
+                           "use": _o(default="auto")}, extra={"passthrough": "apt"}),
     ModuleInfo("pip", {"name": _o("list", elements="str"), "version": _o(), "requirements": _o(), "virtualenv": P,
                        "virtualenv_site_packages": _o("bool", default=False),
                        "virtualenv_command": _o("path", default="virtualenv"), "virtualenv_python": _o(),
@@ -352,8 +353,8 @@ def _alias_map(spec: Mapping[str, dict]) -> dict[str, str]:
 def check_arg_names(module: str, args: Mapping[str, Any], location: Location | None = None) -> None:
     """Load-time check: every argument name must be known (or an alias)."""
     info = get_info(module)
-    if info.spec is None:
-        return
+    if info.spec is None or info.extra.get("passthrough"):
+        return  # pass-through arguments are the backend's to check, when the task runs
     known = _alias_map(info.spec)
     for key in args:
         if key not in known:
@@ -431,6 +432,22 @@ def _convert(value: Any, opts: dict[str, Any], where: str) -> Any:
     raise ValueError(f"{where}: unknown type {kind!r} in the module spec")
 
 
+def _backend_args(module: str, backend: str, passed: Mapping[str, Any], location: Location | None) -> dict[str, Any]:
+    """Arguments a pass-through module hands on: names and types as the backend module takes them."""
+    spec = get_info(backend).spec or {}
+    known = _alias_map(spec)
+    out: dict[str, Any] = {}
+    for key, value in passed.items():
+        if key not in known:
+            raise ParseError(f"module {module!r} has no argument {key!r}, nor has its backend module {backend!r} "
+                             f"on this host{suggest(str(key), known)}", location=location)
+        try:
+            out[key] = _convert(value, spec[known[key]], f"argument {key!r}")
+        except ValueError as exc:
+            raise ParseError(f"module {module!r}: {exc}", location=location) from None
+    return out
+
+
 def validate_args(module: str, args: Mapping[str, Any], location: Location | None = None) -> dict[str, Any]:
     """Post-templating check: aliases resolved, types converted, defaults filled."""
     info = get_info(module)
@@ -439,6 +456,10 @@ def validate_args(module: str, args: Mapping[str, Any], location: Location | Non
     spec = info.spec
     known = _alias_map(spec)
     out: dict[str, Any] = {}
+    backend = info.extra.get("passthrough")
+    if backend:
+        out.update(_backend_args(info.name, backend, {k: v for k, v in args.items() if k not in known}, location))
+        args = {k: v for k, v in args.items() if k in known}
     for key, value in args.items():
         if key not in known:
             raise ParseError(f"module {info.name!r} has no argument {key!r}{suggest(str(key), known)}",
