@@ -74,7 +74,16 @@ class Systemd:
         return dict(line.split("=", 1) for line in out.splitlines() if "=" in line)
 
     def exists(self):
-        return self.show().get("LoadState") not in (None, "not-found")
+        if self.show().get("LoadState") not in (None, "not-found"):
+            return True
+        # In a plan, a unit file an earlier step would write makes the service exist
+        # (the daemon-reload that would load it does not run in check mode).
+        return bool(self.ctx.check) and self.planned_unit()
+
+    def planned_unit(self):
+        unit = self.name if "." in self.name else self.name + ".service"
+        return any(fsview.lookup(self.ctx, os.path.join(d, unit)).planned is not None
+                   for d in ("/etc/systemd/system", "/lib/systemd/system", "/usr/lib/systemd/system"))
 
     def running(self, pattern=None):
         rc, out, err = self.ctx.run(["systemctl", "is-active", self.name])

@@ -91,6 +91,26 @@ def test_up_deploys_the_app_as_a_systemd_service(up):
     assert "systemd\nactive\n/etc/systemd/system/orchdemo.service" in res.stdout
 
 
+UNDEPLOY = ("systemctl disable --now orchdemo; rm -rf /etc/systemd/system/orchdemo.service /opt/orchdemo "
+            "/etc/orchdemo.ini; userdel orchdemo; groupdel orchdemo; systemctl daemon-reload; true")
+
+
+def _changed_tasks(stdout: str) -> list[str]:
+    return sorted(e["task"] for e in map(json.loads, filter(lambda line: line.startswith("{"), stdout.splitlines()))
+                  if e["event"] == "task_result" and e["status"] == "changed")
+
+
+def test_plan_predicts_the_deploy_on_systemd(up):
+    res = orch("exec", "vm1", "-i", f"vagrant:{PROJECT}", "-b", "-m", "shell", "-a", UNDEPLOY, env=ENV)
+    assert res.returncode == 0, res.stderr + res.stdout
+    plan = orch("vagrant", "provision", str(PLAYBOOK), str(PROJECT), "--check", "--json", env=ENV, timeout=600)
+    assert plan.returncode == 0, plan.stderr[-3000:] + plan.stdout[-3000:]
+    applied = orch("vagrant", "provision", str(PLAYBOOK), str(PROJECT), "--json", env=ENV, timeout=600)
+    assert applied.returncode == 0, applied.stderr[-3000:] + applied.stdout[-3000:]
+    assert "Systemd unit" in _changed_tasks(applied.stdout) and "Service running" in _changed_tasks(applied.stdout)
+    assert _changed_tasks(plan.stdout) == _changed_tasks(applied.stdout)
+
+
 def test_second_provision_changes_nothing(up):
     start = time.monotonic()
     res = orch("vagrant", "provision", str(PLAYBOOK), str(PROJECT), "--json", env=ENV, timeout=600)
