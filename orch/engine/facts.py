@@ -1,8 +1,22 @@
-"""Facts as Ansible users see them."""
+"""Facts as Ansible users see them.
+
+orch's agent gathers facts without the ``ansible_`` prefix; a setup result, as in
+Ansible, carries them with it (``ansible_distribution``). Stored facts follow
+Ansible's rule: in ``ansible_facts`` without the prefix, as variables with it.
+"""
 
 from __future__ import annotations
 
 
+_UNPREFIXED = frozenset({"gather_subset", "module_setup"})  # Ansible's setup returns these two as they are
+
+
 def prefixed(facts: dict) -> dict:
-    """``ansible_facts`` keys also as top-level ``ansible_NAME`` variables."""
-    return {f"ansible_{name}": value for name, value in facts.items() if name != "env"} | {"ansible_env": facts.get("env", {})}
+    """A setup result's facts as Ansible's setup returns them: names with ``ansible_``."""
+    return {name if name.startswith("ansible_") or name in _UNPREFIXED else f"ansible_{name}": value
+            for name, value in facts.items()}
+
+
+def namespaced(facts: dict) -> dict:
+    """Facts for ``ansible_facts``: names without the ``ansible_`` prefix."""
+    return {name[len("ansible_"):] if name.startswith("ansible_") else name: value for name, value in facts.items()}

@@ -6,7 +6,7 @@ import os
 import re
 import threading
 
-from orch.engine.facts import prefixed
+from orch.engine.facts import namespaced, prefixed
 from orch.engine.hostconn import HostConnection
 from orch.engine.hoststate import HostState
 from orch.engine.options import RunOptions
@@ -217,8 +217,9 @@ class PlaybookRun:
         """``plain``: facts also set as variables of their own name (``getent_passwd``), as
         Ansible does for modules whose fact names carry no ``ansible_`` prefix."""
         with state.lock:
-            state.facts.update(facts)
-            state.fact_vars.update(prefixed(facts))
+            names = namespaced(facts)  # ansible_facts.X; as variables ansible_X (and plain names as given)
+            state.facts.update(names)
+            state.fact_vars.update(prefixed(names))
             state.fact_vars.update(plain or {})
 
     # -- tasks -------------------------------------------------------------------
@@ -241,7 +242,8 @@ class PlaybookRun:
 
     def gather_task(self, play: Play) -> Task:
         # Like Ansible's implicit fact gathering: tagged 'always', so -t never drops it.
-        return Task(module="setup", args={}, location=play.location, name="Gathering Facts", action="setup",
+        args = {"gather_subset": play.gather_subset} if play.gather_subset is not None else {}
+        return Task(module="setup", args=args, location=play.location, name="Gathering Facts", action="setup",
                     tags=["always", *play.tags])
 
     def included_items(self, task: Task, variables: dict, name: str) -> list:

@@ -13,6 +13,7 @@ from orch.booleans import parse_bool
 from orch.engine import actions
 from orch.engine.argforms import expand_variable_params
 from orch.engine.batching import batch_run, run_batch
+from orch.engine.facts import prefixed
 from orch.engine.failures import failure_vars
 from orch.engine.looping import SkipLoop, breaks, item_vars, task_items
 from orch.engine.results import aggregate, censor, public, status_of
@@ -362,7 +363,10 @@ class HostWorker:
         if task.module == "raw":
             return self.run.raw(step, args)
         if task.module in ("setup", "gather_facts"):
-            return step.agent_run("setup", args)
+            result = step.agent_run("setup", args)
+            if isinstance(result.get("ansible_facts"), dict):
+                result["ansible_facts"] = prefixed(result["ansible_facts"])
+            return result
         return step.agent_run(task.module, args)
 
     def _templated_args(self, task: Task, variables: dict, name: str) -> dict:

@@ -77,7 +77,7 @@ _DOCKER_SPECS: dict[str, dict[str, dict[str, Any]]] = {
 }
 
 _MODULES: list[ModuleInfo] = [
-    ModuleInfo("command", {**_CMD_COMMON, "argv": _o("list", elements="str"), "stdin": _o(),
+    ModuleInfo("command", {**_CMD_COMMON, "argv": _o("list", elements="str"), "stdin": _o(), "executable": P,
                            "stdin_add_newline": _o("bool", default=True), "strip_empty_ends": _o("bool", default=True),
                            "expand_argument_vars": _o("bool", default=True)},
                free_form=True, mutually_exclusive=(("_raw_params", "cmd", "argv"),),

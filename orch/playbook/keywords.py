@@ -23,7 +23,7 @@ PLAY = frozenset({
     "name", "hosts", "vars", "vars_files", "gather_facts", "become", "become_user", "become_method", "become_flags",
     "serial", "max_fail_percentage", "any_errors_fatal", "force_handlers", "pre_tasks", "roles", "tasks",
     "post_tasks", "handlers", "tags", "environment", "check_mode", "diff", "ignore_errors", "ignore_unreachable",
-    "no_log", "run_once", "remote_user", "port", "connection", "collections", "strategy",
+    "no_log", "run_once", "remote_user", "port", "connection", "collections", "strategy", "gather_subset",
 })
 ROLE_ENTRY = frozenset({"role", "name", "tags", "when", "vars", *INHERITED, "environment"})
 IMPORT_PLAYBOOK = frozenset({"import_playbook", "ansible.builtin.import_playbook", "name", "vars", "when", "tags"})
@@ -46,7 +46,6 @@ UNSUPPORTED_PLAY = {
     "throttle": "orch does not support 'throttle' (yet)",
     "module_defaults": "orch does not support 'module_defaults' (yet)",
     "debugger": "orch does not support 'debugger'",
-    "gather_subset": "orch does not support 'gather_subset' on a play (yet)",
     "gather_timeout": "orch does not support 'gather_timeout' on a play (yet)",
     "fact_path": "orch does not support 'fact_path' on a play (yet)",
     "timeout": "orch does not support the play 'timeout' keyword (yet)",

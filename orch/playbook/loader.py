@@ -186,7 +186,7 @@ def _load_play(entry: dict, path: str, extra_vars: dict, where: Location | None,
                          location=loc_of(entry, "strategy", where))
     play.vars = dict(expect(entry.get("vars") or {}, (dict,), "'vars'", loc_of(entry, "vars", where)))
     play.vars_files = _vars_files(entry, basedir, where)
-    for key in ("gather_facts", "become", "become_user", "become_method", "become_flags", "max_fail_percentage",
+    for key in ("gather_facts", "gather_subset", "become", "become_user", "become_method", "become_flags", "max_fail_percentage",
                 "any_errors_fatal", "force_handlers", "ignore_errors", "ignore_unreachable", "check_mode", "diff",
                 "no_log", "run_once", "remote_user", "port", "connection"):
         if key in entry:

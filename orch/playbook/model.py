@@ -128,6 +128,7 @@ class Play:
     vars: dict[str, Any] = field(default_factory=dict)
     vars_files: list[Any] = field(default_factory=list)  # resolved paths, or templated names left as-is
     gather_facts: Any = True
+    gather_subset: Any = None  # the facts setup gathers ('all', 'min', '!hardware', ...)
     become: Any = None
     become_user: Any = None
     become_method: Any = None

@@ -100,4 +100,5 @@ def _delta(seconds):
 
 
 def run(ctx, args):
-    return execute(ctx, args, argv_of(args))
+    # executable: the program run with this argv (argv[0] stays as written), as Ansible's command does
+    return execute(ctx, args, argv_of(args), executable=args.get("executable") or None)

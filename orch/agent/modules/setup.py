@@ -1,7 +1,7 @@
 """setup: gather facts in one pass from /proc, /etc and the stdlib.
 
-Facts are returned without the ``ansible_`` prefix under ``ansible_facts``;
-the controller also exposes each as ``ansible_NAME`` as Ansible users expect.
+Facts are returned without the ``ansible_`` prefix under ``ansible_facts`` (short
+on the wire); the controller adds it to the result, as Ansible's setup has it.
 """
 
 import fcntl
@@ -10,6 +10,9 @@ import platform
 import socket
 import struct
 import sys
+
+from .. import facts_more
+from ..context import ModuleFailed
 
 
 def _read(path, default=""):
@@ -110,7 +113,27 @@ def _user():
     return facts
 
 
-def gather():
+def _subsets(wanted):
+    """The optional parts gather_subset asks for: 'all', names, '!name' (min is always gathered)."""
+    words = wanted if isinstance(wanted, list) else [w.strip() for w in str(wanted or "all").split(",")]
+    chosen = set()
+    for word in words:
+        word = str(word).strip()
+        if word == "all":
+            chosen.update(facts_more.SUBSETS)
+        elif word == "!all":
+            chosen.clear()
+        elif word.startswith("!"):
+            chosen.discard(word[1:])
+        elif word in facts_more.SUBSETS:
+            chosen.add(word)
+        elif word not in ("min", "!min"):
+            raise ModuleFailed("gather_subset: unknown subset %r (known: all, min, %s)"
+                               % (word, ", ".join(facts_more.SUBSETS)))
+    return chosen
+
+
+def gather(subsets=facts_more.SUBSETS):
     uname = os.uname()
     fqdn = socket.getfqdn()
     hostname = uname.nodename.split(".")[0]
@@ -127,21 +150,32 @@ def gather():
         "python_version": platform.python_version(),
         "python": {"executable": sys.executable, "version": {
             "major": sys.version_info[0], "minor": sys.version_info[1], "micro": sys.version_info[2]}},
-        "processor_count": os.cpu_count() or 1,
-        "processor_vcpus": os.cpu_count() or 1,
-        "default_ipv4": _default_ipv4(),
         "service_mgr": _service_mgr(),
         "machine_id": _read("/etc/machine-id").strip(),
         "env": dict(os.environ),
+        "module_setup": True,
     }
     facts.update(_distribution())
-    facts.update(_memory())
     facts.update(_user())
+    facts.update(facts_more.identity())
+    facts.update(facts_more.platform_more())
+    facts.update(facts_more.date_time())
+    if "hardware" in subsets:
+        facts.update(_memory())
+        facts.update(facts_more.hardware())
+        facts["processor_vcpus"] = os.cpu_count() or 1
+    if "network" in subsets:
+        facts["default_ipv4"] = _default_ipv4()
+        facts.update(facts_more.network(_interface_ipv4))
+    if "virtual" in subsets:
+        facts.update(facts_more.virtualization())
     return facts
 
 
 def run(ctx, args):
-    facts = gather()
+    wanted = args.get("gather_subset") or ["all"]
+    facts = gather(_subsets(wanted))
+    facts["gather_subset"] = wanted if isinstance(wanted, list) else [str(wanted)]
     wanted = args.get("filter")
     if wanted:
         import fnmatch

@@ -21,8 +21,26 @@ def run(ctx, args):
     entry = fsview.lookup(ctx, path, follow=follow)
     if not entry.exists:
         return {"changed": False, "stat": {"exists": False}}
-    return {"changed": False, "stat": describe(entry, path, files.is_true(args.get("get_checksum", True)),
-                                               algorithm, files.is_true(args.get("get_md5", False)))}
+    found = describe(entry, path, files.is_true(args.get("get_checksum", True)), algorithm,
+                     files.is_true(args.get("get_md5", False)))
+    if files.is_true(args.get("get_mime", True)) and entry.planned is None:
+        found.update(_mime(ctx, path))
+    return {"changed": False, "stat": found}
+
+
+def _mime(ctx, path):
+    """mimetype and charset from the host's ``file`` command, as Ansible reads them ('unknown' without it)."""
+    out = {"mimetype": "unknown", "charset": "unknown"}
+    program = next((os.path.join(d, "file") for d in ("/usr/bin", "/bin", "/usr/local/bin")
+                    if os.access(os.path.join(d, "file"), os.X_OK)), None)
+    if program is None:
+        return out
+    rc, text, _ = ctx.run([program, "--mime-type", "--mime-encoding", path])
+    if rc == 0 and ":" in text and ";" in text:
+        kind, _, charset = text.rsplit(":", 1)[1].partition(";")
+        out["mimetype"] = kind.strip()
+        out["charset"] = charset.partition("=")[2].strip()
+    return out
 
 
 def describe(entry, path, get_checksum=True, algorithm="sha1", get_md5=False) -> dict:

@@ -1,0 +1,157 @@
+"""More facts for setup, grouped as Ansible's gather_subset names them (hardware, network, virtual, min).
+
+Each function reads /proc, /sys or /etc once and returns plain values; a part the
+host does not have gives Ansible's empty value for it, never an error.
+"""
+
+import os
+import platform
+import time
+
+SUBSETS = ("hardware", "network", "virtual")  # gather_subset's optional parts (min is always there)
+
+
+def _read(path, default=""):
+    try:
+        with open(path) as handle:
+            return handle.read()
+    except OSError:
+        return default
+
+
+def virtualization():
+    """virtualization_type/role: a container (docker, podman, lxc) or a VM, as far as the host shows it."""
+    guest = []
+    kind = ""
+    cgroup = _read("/proc/1/cgroup")
+    environ = _read("/proc/1/environ").replace("\0", "\n")
+    if os.path.exists("/.dockerenv") or "docker" in cgroup:
+        kind = "docker"
+    elif os.path.exists("/run/.containerenv") or "container=podman" in environ:
+        kind = "podman"
+    elif "lxc" in cgroup or "container=lxc" in environ:
+        kind = "lxc"
+    if kind:
+        guest = ["container", kind]
+    else:
+        product = _read("/sys/devices/virtual/dmi/id/product_name").strip()
+        vendor = _read("/sys/devices/virtual/dmi/id/sys_vendor").strip()
+        for needle, name in (("KVM", "kvm"), ("QEMU", "kvm"), ("VirtualBox", "virtualbox"),
+                             ("VMware", "VMware"), ("Xen", "xen"), ("Microsoft", "VirtualPC")):
+            if needle in product or needle in vendor:
+                kind = name
+                guest = [name]
+                break
+    return {"virtualization_type": kind or "NA", "virtualization_role": "guest" if kind else "NA",
+            "virtualization_tech_guest": guest, "virtualization_tech_host": []}
+
+
+def date_time():
+    now = time.time()
+    local, utc = time.localtime(now), time.gmtime(now)
+    micro = "%06d" % int((now % 1) * 1000000)
+    return {"date_time": {
+        "year": time.strftime("%Y", local), "month": time.strftime("%m", local),
+        "weekday": time.strftime("%A", local), "weekday_number": time.strftime("%w", local),
+        "weeknumber": time.strftime("%W", local), "day": time.strftime("%d", local),
+        "hour": time.strftime("%H", local), "minute": time.strftime("%M", local),
+        "second": time.strftime("%S", local), "epoch": str(int(now)), "epoch_int": str(int(now)),
+        "date": time.strftime("%Y-%m-%d", local), "time": time.strftime("%H:%M:%S", local),
+        "iso8601_micro": time.strftime("%Y-%m-%dT%H:%M:%S", utc) + "." + micro + "Z",
+        "iso8601": time.strftime("%Y-%m-%dT%H:%M:%SZ", utc),
+        "iso8601_basic": time.strftime("%Y%m%dT%H%M%S", local) + micro,
+        "iso8601_basic_short": time.strftime("%Y%m%dT%H%M%S", local),
+        "tz": time.strftime("%Z", local), "tz_dst": time.tzname[1] if len(time.tzname) > 1 else "",
+        "tz_offset": time.strftime("%z", local),
+    }}
+
+
+def identity():
+    facts = {"effective_user_id": os.geteuid(), "effective_group_id": os.getegid(),
+             "real_user_id": os.getuid(), "real_group_id": os.getgid()}
+    try:
+        import pwd
+        facts["user_gecos"] = pwd.getpwuid(os.getuid()).pw_gecos
+    except (ImportError, KeyError):
+        facts["user_gecos"] = ""
+    return facts
+
+
+def platform_more():
+    bits = platform.architecture()[0].replace("bit", "")
+    cmdline = _read("/proc/cmdline").split()
+    parsed = {}
+    for word in cmdline:
+        key, sep, value = word.partition("=")
+        parsed[key] = value if sep else True
+    version = _read("/etc/debian_version").strip() or ""
+    minor = version.split(".")[1] if version.count(".") >= 1 else ""
+    facts = {"userspace_bits": bits, "userspace_architecture": platform.machine(),
+             "cmdline": parsed, "proc_cmdline": parsed, "is_chroot": _is_chroot(),
+             "selinux": {"status": "disabled"} if not os.path.isdir("/sys/fs/selinux") else {"status": "enabled"},
+             "apparmor": {"status": "enabled" if os.path.isdir("/sys/kernel/security/apparmor") else "disabled"},
+             "fips": _read("/proc/sys/crypto/fips_enabled").strip() == "1",
+             "lsb": {}, "local": {}}
+    if minor:
+        facts["distribution_minor_version"] = minor
+    nameservers = [line.split()[1] for line in _read("/etc/resolv.conf").splitlines()
+                   if line.startswith("nameserver") and len(line.split()) > 1]
+    facts["dns"] = {"nameservers": nameservers} if nameservers else {}
+    return facts
+
+
+def _is_chroot():
+    try:
+        return os.stat("/").st_ino != os.stat("/proc/1/root/.").st_ino
+    except OSError:
+        return False
+
+
+def hardware():
+    mem = {}
+    for line in _read("/proc/meminfo").splitlines():
+        key, _, rest = line.partition(":")
+        parts = rest.split()
+        if parts:
+            mem[key] = int(parts[0]) // 1024
+    total, free = mem.get("MemTotal", 0), mem.get("MemFree", 0)
+    nocache_free = free + mem.get("Buffers", 0) + mem.get("Cached", 0)
+    cpus = os.cpu_count() or 1
+    sockets = {line.split(":")[1].strip() for line in _read("/proc/cpuinfo").splitlines()
+               if line.startswith("physical id")}
+    uptime = _read("/proc/uptime").split()
+    load = _read("/proc/loadavg").split()
+    return {
+        "memory_mb": {"real": {"total": total, "free": free, "used": total - free},
+                      "nocache": {"free": nocache_free, "used": total - nocache_free},
+                      "swap": {"total": mem.get("SwapTotal", 0), "free": mem.get("SwapFree", 0),
+                               "used": mem.get("SwapTotal", 0) - mem.get("SwapFree", 0),
+                               "cached": mem.get("SwapCached", 0)}},
+        "processor_count": max(len(sockets), 1),
+        "processor_cores": cpus // max(len(sockets), 1),
+        "processor_nproc": len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else cpus,
+        "processor_threads_per_core": 1,
+        "uptime_seconds": int(float(uptime[0])) if uptime else 0,
+        "loadavg": {"1m": float(load[0]), "5m": float(load[1]), "15m": float(load[2])} if len(load) >= 3 else {},
+    }
+
+
+def network(ipv4_of):
+    """interfaces, one fact per interface, all_ipv4_addresses; ``ipv4_of(name)`` reads an interface's address."""
+    names = sorted(os.listdir("/sys/class/net")) if os.path.isdir("/sys/class/net") else []
+    facts = {"interfaces": names, "all_ipv4_addresses": []}
+    for name in names:
+        base = "/sys/class/net/" + name
+        address = ipv4_of(name)
+        flags = int(_read(base + "/flags", "0x0").strip() or "0x0", 16)
+        entry = {"device": name, "active": bool(flags & 1), "promisc": bool(flags & 0x100),
+                 "macaddress": _read(base + "/address").strip(),
+                 "mtu": int(_read(base + "/mtu", "0").strip() or 0),
+                 "type": "loopback" if name == "lo" else "ether"}
+        if address:
+            entry["ipv4"] = {"address": address}
+            if not address.startswith("127."):
+                facts["all_ipv4_addresses"].append(address)
+        facts[name.replace("-", "_").replace(".", "_")] = entry
+    return facts
+
