@@ -11,7 +11,7 @@ import time
 SUBSETS = ("hardware", "network", "virtual")  # gather_subset's optional parts (min is always there)
 
 
-def _read(path, default=""):
+def read(path, default=""):
     try:
         with open(path) as handle:
             return handle.read()
@@ -23,8 +23,8 @@ def virtualization():
     """virtualization_type/role: a container (docker, podman, lxc) or a VM, as far as the host shows it."""
     guest = []
     kind = ""
-    cgroup = _read("/proc/1/cgroup")
-    environ = _read("/proc/1/environ").replace("\0", "\n")
+    cgroup = read("/proc/1/cgroup")
+    environ = read("/proc/1/environ").replace("\0", "\n")
     if os.path.exists("/.dockerenv") or "docker" in cgroup:
         kind = "docker"
     elif os.path.exists("/run/.containerenv") or "container=podman" in environ:
@@ -34,8 +34,8 @@ def virtualization():
     if kind:
         guest = ["container", kind]
     else:
-        product = _read("/sys/devices/virtual/dmi/id/product_name").strip()
-        vendor = _read("/sys/devices/virtual/dmi/id/sys_vendor").strip()
+        product = read("/sys/devices/virtual/dmi/id/product_name").strip()
+        vendor = read("/sys/devices/virtual/dmi/id/sys_vendor").strip()
         for needle, name in (("KVM", "kvm"), ("QEMU", "kvm"), ("VirtualBox", "virtualbox"),
                              ("VMware", "VMware"), ("Xen", "xen"), ("Microsoft", "VirtualPC")):
             if needle in product or needle in vendor:
@@ -79,22 +79,22 @@ def identity():
 
 def platform_more():
     bits = platform.architecture()[0].replace("bit", "")
-    cmdline = _read("/proc/cmdline").split()
+    cmdline = read("/proc/cmdline").split()
     parsed = {}
     for word in cmdline:
         key, sep, value = word.partition("=")
         parsed[key] = value if sep else True
-    version = _read("/etc/debian_version").strip() or ""
+    version = read("/etc/debian_version").strip() or ""
     minor = version.split(".")[1] if version.count(".") >= 1 else ""
     facts = {"userspace_bits": bits, "userspace_architecture": platform.machine(),
              "cmdline": parsed, "proc_cmdline": parsed, "is_chroot": _is_chroot(),
              "selinux": {"status": "disabled"} if not os.path.isdir("/sys/fs/selinux") else {"status": "enabled"},
              "apparmor": {"status": "enabled" if os.path.isdir("/sys/kernel/security/apparmor") else "disabled"},
-             "fips": _read("/proc/sys/crypto/fips_enabled").strip() == "1",
+             "fips": read("/proc/sys/crypto/fips_enabled").strip() == "1",
              "lsb": {}, "local": {}}
     if minor:
         facts["distribution_minor_version"] = minor
-    nameservers = [line.split()[1] for line in _read("/etc/resolv.conf").splitlines()
+    nameservers = [line.split()[1] for line in read("/etc/resolv.conf").splitlines()
                    if line.startswith("nameserver") and len(line.split()) > 1]
     facts["dns"] = {"nameservers": nameservers} if nameservers else {}
     return facts
@@ -107,20 +107,26 @@ def _is_chroot():
         return False
 
 
-def hardware():
+def meminfo():
+    """/proc/meminfo in MB, by field name."""
     mem = {}
-    for line in _read("/proc/meminfo").splitlines():
+    for line in read("/proc/meminfo").splitlines():
         key, _, rest = line.partition(":")
         parts = rest.split()
         if parts:
             mem[key] = int(parts[0]) // 1024
+    return mem
+
+
+def hardware():
+    mem = meminfo()
     total, free = mem.get("MemTotal", 0), mem.get("MemFree", 0)
     nocache_free = free + mem.get("Buffers", 0) + mem.get("Cached", 0)
     cpus = os.cpu_count() or 1
-    sockets = {line.split(":")[1].strip() for line in _read("/proc/cpuinfo").splitlines()
+    sockets = {line.split(":")[1].strip() for line in read("/proc/cpuinfo").splitlines()
                if line.startswith("physical id")}
-    uptime = _read("/proc/uptime").split()
-    load = _read("/proc/loadavg").split()
+    uptime = read("/proc/uptime").split()
+    load = read("/proc/loadavg").split()
     return {
         "memory_mb": {"real": {"total": total, "free": free, "used": total - free},
                       "nocache": {"free": nocache_free, "used": total - nocache_free},
@@ -143,10 +149,10 @@ def network(ipv4_of):
     for name in names:
         base = "/sys/class/net/" + name
         address = ipv4_of(name)
-        flags = int(_read(base + "/flags", "0x0").strip() or "0x0", 16)
+        flags = int(read(base + "/flags", "0x0").strip() or "0x0", 16)
         entry = {"device": name, "active": bool(flags & 1), "promisc": bool(flags & 0x100),
-                 "macaddress": _read(base + "/address").strip(),
-                 "mtu": int(_read(base + "/mtu", "0").strip() or 0),
+                 "macaddress": read(base + "/address").strip(),
+                 "mtu": int(read(base + "/mtu", "0").strip() or 0),
                  "type": "loopback" if name == "lo" else "ether"}
         if address:
             entry["ipv4"] = {"address": address}

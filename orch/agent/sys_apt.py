@@ -11,6 +11,14 @@ STATUS_FILE = "/var/lib/dpkg/status"
 UPDATES_DIR = "/var/lib/dpkg/updates"  # dpkg's journal: entries not yet merged into STATUS_FILE
 
 
+def status_text(status_file=STATUS_FILE):
+    try:
+        with open(status_file, encoding="utf-8", errors="replace") as handle:
+            return handle.read()
+    except OSError:
+        return ""
+
+
 def read_status(names, status_file=STATUS_FILE, updates_dir=UPDATES_DIR):
     """What ``dpkg-query -W`` would say for plain package names, read from dpkg's database.
 
@@ -45,6 +53,19 @@ def parse_status(text, names):
                 states[name] = state
             start = text.find(marker, start + 1)
     return states
+
+
+def installed_providers(text, name):
+    """Installed packages whose ``Provides:`` names ``name`` (a virtual package), from dpkg status text."""
+    found = []
+    for stanza in ("\n" + text).split("\n\n"):
+        provides = _field(stanza, "Provides")
+        if not provides or _field(stanza, "Status").split()[-1:] != ["installed"]:
+            continue
+        names = [part.strip().split(" ")[0].split(":")[0] for part in provides.split(",")]
+        if name in names:
+            found.append(_field(stanza, "Package"))
+    return found
 
 
 def _field(stanza, key):

@@ -6,10 +6,12 @@ stops the others. Results go out as ``task_result`` events.
 
 from __future__ import annotations
 
+import shlex
 import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
+from orch.connection.become import wrap
 from orch.engine.facts import prefixed
 from orch.engine.hostconn import HostConnection
 from orch.engine.results import status_of
@@ -27,10 +29,20 @@ class HostTarget:
 
 
 
-def run_raw(host: HostConnection, command: str) -> dict:
+def raw_command(command: str, executable: str | None = None, become: bool = False, method: str = "sudo",
+                user: str = "root", password: str | None = None, flags: str = "") -> tuple[str, bytes]:
+    """The line ``raw`` runs (and what to send first): ``executable -c`` around it, then become's wrapper."""
+    if executable or become:  # become runs one program: the shell line goes through a shell
+        command = f"{executable or '/bin/sh'} -c {shlex.quote(command)}"
+    if not become:
+        return command, b""
+    return wrap(command, method, user, password, flags)
+
+
+def run_raw(host: HostConnection, command: str, stdin: bytes = b"") -> dict:
     """``raw``: a shell command over the bare connection, no Python needed."""
     start = time.time()
-    res = host.connection.run(command, timeout=None)
+    res = host.connection.run(command, stdin=stdin, timeout=None)
     out, err = res.stdout.decode("utf-8", "replace"), res.stderr.decode("utf-8", "replace")
     result = {"changed": True, "rc": res.rc, "stdout": out, "stderr": err,
               "stdout_lines": out.splitlines(), "delta": round(time.time() - start, 3)}

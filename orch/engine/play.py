@@ -173,12 +173,18 @@ class PlayRun:
             raise HostFailure(exc.message, location=task.location, task=name) from None
 
     def raw(self, step: StepContext, args: dict) -> dict:
-        from orch.engine.adhoc import run_raw
+        from orch.engine.adhoc import raw_command, run_raw
 
         if step.check:
             return {"changed": True, "unknown": True, "msg": "would run (raw, effect unknown in check mode)"}
         connection = self.connect(step.worker.state) if step.delegate_to is None else self.delegate_connection(step.delegate_to)
-        return run_raw(connection, str(args.get("_raw_params", "")))
+        options = connection.options
+        become = options.become if step.become is None else step.become
+        command, stdin = raw_command(str(args.get("_raw_params", "")), args.get("executable"), become=bool(become),
+                                     method=step.become_method or options.become_method,
+                                     user=step.become_user or options.become_user or "root",
+                                     password=self.options.become_password or options.become_password)
+        return run_raw(connection, command, stdin)
 
     def included_items(self, task: Task, variables: dict, name: str) -> list:
         return self.pb.included_items(task, variables, name)

@@ -90,6 +90,7 @@ def update_cache(ctx, args, result):
         return
     result["cache_updated"] = True
     if ctx.check:
+        ctx.overlay.set("apt", "lists", "updated")  # later steps of the plan: lists not known yet
         return
     rc, out, err = ctx.run(["apt-get", "update", "-q", "-o", "DPkg::Lock::Timeout=120"], env=ENV)
     if rc != 0:
@@ -137,9 +138,25 @@ def plan(ctx, args, state, specs):
                 todo.append(spec)
                 changes[name] = latest[name]
         elif not sys_apt.version_matches(current[name], version):
+            if current[name] is None and version is None and _provided(ctx, name):
+                continue  # a virtual package an installed one provides: apt-get would install nothing
             todo.append(spec)
             changes[name] = version
     return "install", todo, changes, current
+
+
+def _provided(ctx, name):
+    if ctx.overlay.get("package", name) is not MISSING:
+        return False
+    return bool(sys_apt.installed_providers(sys_apt.status_text(), name))
+
+
+def _lists_may_change(ctx):
+    """In a plan: an earlier step would update the package lists, change apt's sources, or run a
+    command whose effect is unknown; what apt can install is then not known yet."""
+    if ctx.overlay.get("apt", "lists", None) or ctx.overlay.get("host", "unknown_commands", None):
+        return True
+    return any(path.startswith("/etc/apt/") for path in ctx.overlay.items("file"))
 
 
 def _describe(versions):
@@ -183,8 +200,12 @@ def run(ctx, args):
         try:
             out, err = _apt_get(ctx, args, action, specs_to_run, simulate=True)
         except ModuleFailed:
-            if not result["cache_updated"] or action != "install":
+            if action != "install" or not (result["cache_updated"] or _lists_may_change(ctx)):
                 raise
+            if not result["cache_updated"]:
+                # An earlier step changes what apt knows: the run may well succeed, the plan cannot tell.
+                result.update(unknown=True, msg="would install %s after earlier steps change the package "
+                              "lists: not known yet" % ", ".join(specs_to_run))
             # The lists are stale (or empty) and the step would refresh them first:
             # plan the install with its version unknown rather than fail the plan.
             out = ""

@@ -28,15 +28,16 @@ def run(ctx, args):
     if before is None and not files.is_true(args.get("create")):
         raise ModuleFailed("Path %s does not exist !" % path, rc=257, path=path)
     marker = str(args.get("marker") or "# {mark} ANSIBLE MANAGED BLOCK")
-    begin = files.to_bytes(marker.replace("{mark}", str(args.get("marker_begin") or "BEGIN")))
-    end = files.to_bytes(marker.replace("{mark}", str(args.get("marker_end") or "END")))
+    # Lines keep their own endings (a CRLF file keeps its \r), markers end in \n: as Ansible.
+    begin = files.to_bytes(marker.replace("{mark}", str(args.get("marker_begin") or "BEGIN"))) + b"\n"
+    end = files.to_bytes(marker.replace("{mark}", str(args.get("marker_end") or "END"))) + b"\n"
     block = args.get("block")
     if block is None:
         block = args.get("content") or ""
     block = files.to_bytes(str(block))
-    lines = (before or b"").splitlines()
+    lines = (before or b"").splitlines(True)
     if state == "present" and block:
-        wanted = [begin] + block.splitlines() + [end]
+        wanted = [begin] + (block if block.endswith(b"\n") else block + b"\n").splitlines(True) + [end]
     else:
         wanted = []
     start = stop = None
@@ -47,7 +48,7 @@ def run(ctx, args):
             stop = number
     if start is None or stop is None:
         try:
-            start = stop = _insertion_point(lines, insertafter, insertbefore)
+            start = _insertion_point(before or b"", lines, insertafter, insertbefore)
         except re.error as exc:
             raise ModuleFailed("bad regular expression: %s" % exc, path=path)
     elif start > stop:
@@ -55,12 +56,17 @@ def run(ctx, args):
         start = stop
     else:
         lines[start:stop + 1] = []
+    if start > 0 and not lines[start - 1].endswith(b"\n"):
+        lines[start - 1] += b"\n"
+    if files.is_true(args.get("prepend_newline")) and wanted and start != 0 and lines[start - 1] != b"\n":
+        lines[start:start] = [b"\n"]
+        start += 1
     lines[start:start] = wanted
-    after = b"\n".join(lines)
-    if lines and (before is None or before.endswith(b"\n") or not before):
-        after += b"\n"
-    if before is None and not lines:
-        after = b""
+    following = start + len(wanted)
+    if (files.is_true(args.get("append_newline")) and wanted and following < len(lines)
+            and lines[following] != b"\n"):
+        lines[following:following] = [b"\n"]
+    after = b"".join(lines)
     if before is not None and after == before:
         result["msg"] = ""
     elif before is None:
@@ -80,16 +86,23 @@ def run(ctx, args):
     return result
 
 
-def _insertion_point(lines, insertafter, insertbefore):
+def _insertion_point(text, lines, insertafter, insertbefore):
+    """Where a new block goes: after the last line matching insertafter, before the last matching
+    insertbefore (a multiline pattern: its first match in the whole text), else at the end."""
     if insertbefore == "BOF":
         return 0
     if insertafter in (None, "EOF") and insertbefore is None:
         return len(lines)
     pattern = re.compile(files.to_bytes(str(insertafter if insertafter is not None else insertbefore)))
-    last = None
-    for number, line in enumerate(lines):
-        if pattern.search(line):
-            last = number
-    if last is None:
+    found = None
+    if pattern.flags & re.MULTILINE:
+        match = pattern.search(text)
+        if match:
+            found = text.count(b"\n", 0, match.end() if insertafter is not None else match.start())
+    else:
+        for number, line in enumerate(lines):
+            if pattern.search(line):
+                found = number
+    if found is None:
         return len(lines)  # no match: at the end, as Ansible does
-    return last + 1 if insertafter is not None else last
+    return found + 1 if insertafter is not None else found

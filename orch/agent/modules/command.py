@@ -68,7 +68,8 @@ def execute(ctx, args, cmd, shell=False, executable=None):
             if removes and _GLOB.isdisjoint(removes):
                 fsview.record_absent(ctx, _path(removes, chdir))
             return {"changed": True, "cmd": cmd, "msg": "would run (its creates/removes guard says so)"}
-        # Without creates/removes nothing tells us what the command would do.
+        # Without creates/removes nothing tells us what the command would do (nor later steps).
+        ctx.overlay.set("host", "unknown_commands", True)
         return {"changed": True, "unknown": True, "cmd": cmd, "msg": "would run (effect unknown in check mode)"}
     stdin = args.get("stdin")
     if stdin is not None and args.get("stdin_add_newline", True):

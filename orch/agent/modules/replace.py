@@ -1,7 +1,7 @@
 """replace: substitute every match of a (multiline) regexp, Ansible's rules.
 
-``after``/``before`` restrict the substitution to the text after the first
-match of ``after`` and/or before the first following match of ``before``.
+``after``/``before`` restrict the substitution to a part of the file (see _section);
+when they do not match, nothing is replaced.
 """
 
 from __future__ import annotations
@@ -31,9 +31,14 @@ def run(ctx, args):
         raise ModuleFailed("cannot decode %s as %s: %s" % (path, encoding, exc), path=path)
     replacement = str(args.get("replace") or "")
     try:
-        section_start, section_end = _section(text, args.get("after"), args.get("before"))
-        section = text[section_start:section_end]
-        new_section, count = re.subn(re.compile(str(regexp), re.MULTILINE), replacement, section)
+        section = _section(text, args.get("after"), args.get("before"))
+        if section is None:
+            # As Ansible: after/before that do not match leave the file alone.
+            return {"path": path, "changed": False, "rc": 0,
+                    "msg": "Pattern for before/after params did not match the given file"}
+        section_start, section_end = section
+        new_section, count = re.subn(re.compile(str(regexp), re.MULTILINE), replacement,
+                                     text[section_start:section_end])
     except (IndexError, re.error) as exc:
         raise ModuleFailed("bad regular expression or replacement: %s" % exc, path=path)
     new_text = text[:section_start] + new_section + text[section_end:]
@@ -50,16 +55,21 @@ def run(ctx, args):
 
 
 def _section(text, after, before):
-    """Start and end offsets of the part of ``text`` that may be changed."""
-    start, end = 0, len(text)
-    if after:
-        match = re.search(str(after), text, re.DOTALL | re.MULTILINE)
-        if match is None:
-            return 0, len(text)  # Ansible: an unmatched after/before leaves the whole file in scope
-        start = match.end()
-    if before:
-        match = re.compile(str(before), re.DOTALL | re.MULTILINE).search(text, start)
-        if match is None:
-            return 0, len(text)
-        end = match.start()
-    return start, end
+    """Start and end offsets of the part of ``text`` that may change, None when after/before do not match.
+
+    As Ansible reads them: from the first match of ``after`` to the next match of ``before``
+    when both are given, to the end after ``after`` alone, from the start to the last match of
+    ``before`` alone.
+    """
+    if not after and not before:
+        return 0, len(text)
+    if after and before:
+        pattern = "%s(?P<subsection>.*?)%s" % (after, before)
+    elif after:
+        pattern = "%s(?P<subsection>.*)" % after
+    else:
+        pattern = "(?P<subsection>.*)%s" % before
+    match = re.search(pattern, text, re.DOTALL)
+    if match is None:
+        return None
+    return match.start("subsection"), match.end("subsection")

@@ -15,12 +15,7 @@ from .. import facts_more
 from ..context import ModuleFailed
 
 
-def _read(path, default=""):
-    try:
-        with open(path) as handle:
-            return handle.read()
-    except OSError:
-        return default
+_read = facts_more.read
 
 
 def _os_release():
@@ -63,12 +58,7 @@ def _distribution():
 
 
 def _memory():
-    mem = {}
-    for line in _read("/proc/meminfo").splitlines():
-        key, _, rest = line.partition(":")
-        parts = rest.split()
-        if parts:
-            mem[key] = int(parts[0]) // 1024
+    mem = facts_more.meminfo()
     return {"memtotal_mb": mem.get("MemTotal", 0), "memfree_mb": mem.get("MemFree", 0),
             "swaptotal_mb": mem.get("SwapTotal", 0), "swapfree_mb": mem.get("SwapFree", 0)}
 

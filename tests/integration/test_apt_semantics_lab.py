@@ -1,0 +1,54 @@
+"""apt as Ansible decides it, and plans that do not fail where the run would not.
+
+ansible-core's apt needs python3-apt (and network to install it), which lab hosts lack, so
+these assert Ansible's documented outcome directly.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from tests.conftest import orch
+
+pytestmark = pytest.mark.integration
+
+
+def _results(stdout: str) -> dict[str, dict]:
+    events = [json.loads(line) for line in stdout.splitlines() if line.startswith("{")]
+    return {e["task"]: e for e in events if e.get("event") == "task_result"}
+
+
+def test_virtual_package_provided_by_an_installed_one_is_left_alone(lab, tmp_path):
+    book = tmp_path / "virtual.yml"
+    # 'awk' is a virtual package; mawk (in every Debian base) provides it: apt-get would install nothing.
+    book.write_text("- hosts: all\n  gather_facts: false\n  tasks:\n    - name: virtual\n      apt: {name: awk}\n")
+    for extra in (["--check"], []):
+        res = orch("run", str(book), "-i", str(lab.ssh_inventory), "-l", lab.names[0], "--json", *extra)
+        assert res.returncode == 0, res.stdout[-3000:]
+        assert _results(res.stdout)["virtual"]["status"] == "ok", res.stdout[-3000:]
+
+
+def test_plan_of_an_install_after_a_list_update_is_unknown_not_failed(lab, tmp_path):
+    book = tmp_path / "lists.yml"
+    book.write_text("""
+- hosts: all
+  gather_facts: false
+  tasks:
+    - name: refresh
+      apt: {update_cache: true}
+    - name: install
+      apt: {name: orch-no-such-package-yet}
+    - name: after
+      debug: msg=planned
+""")
+    res = orch("plan", str(book), "-i", str(lab.ssh_inventory), "-l", lab.names[0], "--json")
+    results = _results(res.stdout)
+    assert results["install"]["status"] == "unknown", res.stdout[-3000:]
+    assert results["after"]["status"] == "ok"
+    # Without a step that changes the lists first, a package apt cannot find fails the plan, as the run would.
+    book.write_text("- hosts: all\n  gather_facts: false\n  tasks:\n    - name: install\n"
+                    "      apt: {name: orch-no-such-package-yet}\n")
+    res = orch("plan", str(book), "-i", str(lab.ssh_inventory), "-l", lab.names[0], "--json")
+    assert _results(res.stdout)["install"]["status"] == "failed", res.stdout[-3000:]
