@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field
+from typing import Any
 
 from orch.booleans import parse_bool
 from orch.errors import UsageError
@@ -100,6 +101,19 @@ def proxy_jump_of(args: str | None) -> str | None:
     return None
 
 
+def _scalar(name: str, merged: dict, *keys: str, default: Any = None) -> Any:
+    """The first of ``keys`` that is set, refused with its name when it is a list or a mapping."""
+    for key in keys:
+        value = merged.get(key)
+        if value is None or value == "":
+            continue
+        if isinstance(value, (list, dict, bool)):
+            kind = "a list" if isinstance(value, list) else "a mapping" if isinstance(value, dict) else "a boolean"
+            raise UsageError(f"host {name}: {key} must be a single value (a string), got {kind}: {value!r}"[:300])
+        return value
+    return default
+
+
 def options_for(name: str, hostvars: dict, overrides: dict | None = None) -> ConnectionOptions:
     """Build a host's options from its variables; ``overrides`` are CLI flags."""
     merged = dict(hostvars)
@@ -122,9 +136,9 @@ def options_for(name: str, hostvars: dict, overrides: dict | None = None) -> Con
         checking = os.environ.get("ORCH_HOST_KEY_CHECKING", os.environ.get("ANSIBLE_HOST_KEY_CHECKING"))
     return ConnectionOptions(
         transport=transport,
-        address=str(_first(merged, "ansible_host", "ansible_ssh_host", default=name)),
+        address=str(_scalar(name, merged, "ansible_host", "ansible_ssh_host", default=name)),
         port=port,
-        user=_first(merged, "ansible_user", "ansible_ssh_user", "ansible_remote_user"),
+        user=_scalar(name, merged, "ansible_user", "ansible_ssh_user", "ansible_remote_user"),
         password=_first(merged, "ansible_password", "ansible_ssh_pass", "ansible_ssh_password"),
         private_key_file=_first(merged, "ansible_ssh_private_key_file", "ansible_private_key_file",
                                 default=os.environ.get("ORCH_PRIVATE_KEY_FILE")  # ansible.cfg's, via orch.config
@@ -132,11 +146,11 @@ def options_for(name: str, hostvars: dict, overrides: dict | None = None) -> Con
         host_key_checking=host_key_policy(checking),
         known_hosts_file=_first(merged, "orch_known_hosts_file", "ansible_ssh_known_hosts_file"),
         timeout=timeout,
-        python=str(_first(merged, "ansible_python_interpreter", default="python3")),
+        python=str(_scalar(name, merged, "ansible_python_interpreter", default="python3")),
         agent_cache=to_bool(_first(merged, "orch_agent_cache"), True),
         docker_host=_first(merged, "ansible_docker_host", "docker_host", "orch_docker_host"),
         become=to_bool(_first(merged, "ansible_become", "become"), False),
-        become_user=str(_first(merged, "ansible_become_user", "become_user", default="root")),
+        become_user=str(_scalar(name, merged, "ansible_become_user", "become_user", default="root")),
         become_method=str(_first(merged, "ansible_become_method", "become_method", default="sudo")),
         become_password=_first(merged, "ansible_become_password", "ansible_become_pass", "ansible_sudo_pass"),
         become_flags=str(_first(merged, "ansible_become_flags", default="")),

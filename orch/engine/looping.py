@@ -10,7 +10,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from orch.engine.facts import namespaced
 from orch.engine.loops import NATIVE_KINDS, loop_items
+from orch.engine.results import public
 from orch.errors import TemplateError
 
 if TYPE_CHECKING:
@@ -92,3 +94,19 @@ def breaks(templar: "Templar", task: "Task", variables: dict, name: str) -> bool
     if not condition:
         return False
     return templar.is_true(condition, variables, location=task.location, task=name)
+
+
+def with_item_outcome(variables: dict, register: str | None, result: dict) -> dict:
+    """The loop's variables after an item: its facts (set_fact, include_vars, a module's) and,
+    under the register name, its result; as Ansible's loop updates them for the next items."""
+    facts = result.get("ansible_facts")
+    if not register and not facts:
+        return variables
+    out = dict(variables)
+    if isinstance(facts, dict) and not result.get("failed"):
+        out.update(facts)
+        if not result.get("_set_fact") and not result.get("_include_vars"):
+            out["ansible_facts"] = {**(variables.get("ansible_facts") or {}), **namespaced(facts)}
+    if register:
+        out[register] = public(result)
+    return out

@@ -15,7 +15,7 @@ from orch.engine.argforms import expand_variable_params
 from orch.engine.batching import batch_run, run_batch
 from orch.engine.facts import prefixed
 from orch.engine.failures import failure_vars
-from orch.engine.looping import SkipLoop, breaks, item_vars, task_items
+from orch.engine.looping import SkipLoop, breaks, item_vars, task_items, with_item_outcome
 from orch.engine.results import aggregate, censor, public, status_of
 from orch.engine.step import StepContext
 from orch.errors import HostFailure, OrchError, TemplateError, UnreachableError
@@ -280,8 +280,10 @@ class HostWorker:
             if "label" in control:
                 one["_ansible_item_label"] = templar.template(control["label"], item_vars_)
             results.append(one)
-            if task.register:
-                item_vars_[task.register] = public(one)
+            # As in Ansible, later items see what earlier ones set (set_fact building a list up)
+            # and the last item's result under the register name.
+            variables = with_item_outcome(variables, task.register, one)
+            item_vars_ = with_item_outcome(item_vars_, task.register, one)
             if breaks(templar, task, item_vars_, name):
                 break
             if control.get("pause") and index < len(items) - 1:

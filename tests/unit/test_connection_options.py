@@ -38,6 +38,11 @@ def test_bad_values_are_usage_errors():
         options_for("h", {"ansible_connection": "winrm"})
     with pytest.raises(UsageError):
         options_for("h", {"ansible_port": "ssh"})
+    # A list where one value belongs: the message names the variable (not "Name or service not known").
+    with pytest.raises(UsageError, match=r"host h: ansible_host must be a single value .*a list: \[1, 2\]"):
+        options_for("h", {"ansible_host": [1, 2]})
+    with pytest.raises(UsageError, match="ansible_user must be a single value"):
+        options_for("h", {"ansible_user": {"name": "x"}})
 
 
 def test_become_wrapping():
