@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from orch.engine.results import public
+from orch.engine.results import registered, unsafe
 from orch.playbook.model import Task
 
 
@@ -21,4 +21,5 @@ def failure_vars(task: Task, result: dict[str, Any]) -> dict[str, Any]:
         "ignore_errors": task.ignore_errors,
         "path": str(task.location),
     }
-    return {"ansible_failed_task": described, "ansible_failed_result": public(result)}
+    # Data, never templated again (its args are the task's templates as written).
+    return {"ansible_failed_task": unsafe(described), "ansible_failed_result": registered(result)}

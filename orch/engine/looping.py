@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from orch.engine.facts import namespaced
 from orch.engine.loops import NATIVE_KINDS, loop_items
-from orch.engine.results import public
+from orch.engine.results import registered
 from orch.errors import TemplateError
 
 if TYPE_CHECKING:
@@ -108,5 +108,5 @@ def with_item_outcome(variables: dict, register: str | None, result: dict) -> di
         if not result.get("_set_fact") and not result.get("_include_vars"):
             out["ansible_facts"] = {**(variables.get("ansible_facts") or {}), **namespaced(facts)}
     if register:
-        out[register] = public(result)
+        out[register] = registered(result)
     return out

@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from orch.errors import TemplateError
+from orch.templating.sequence import sequence_items
 
 
 def _flatten(value: Any, levels: int | None) -> list:
@@ -40,23 +41,6 @@ def _bad(kind: str, value: Any) -> list:
                         f"{type(value).__name__} {value!r}"[:300])
 
 
-def _sequence(spec: str) -> list[str]:
-    """``with_sequence: start=1 end=5 stride=1 format=web%02d`` (or ``count=N``)."""
-    opts: dict[str, str] = {}
-    for word in str(spec).replace(",", " ").split():
-        key, _, value = word.partition("=")
-        opts[key] = value
-    start = int(opts.get("start", "1"), 0)
-    stride = int(opts.get("stride", "1"), 0)
-    if "count" in opts:
-        end = start + (int(opts["count"], 0) - 1) * stride
-    else:
-        end = int(opts.get("end", start), 0)
-    fmt = opts.get("format", "%d")
-    step = stride if end >= start else -abs(stride)
-    return [fmt % i for i in range(start, end + (1 if step > 0 else -1), step)]
-
-
 # with_<name> forms done here; the others run the lookup plugin of that name.
 NATIVE_KINDS = frozenset({"loop", "items", "flattened", "indexed_items", "dict", "nested", "cartesian", "together",
                           "sequence", "fileglob", "lines", "random_choice"})
@@ -69,19 +53,24 @@ def loop_items(kind: str, value: Any, search_dirs: list[str]) -> list:
     if kind in ("items", "flattened"):
         return _flatten(_as_list(value, kind), 1 if kind == "items" else None)
     if kind == "indexed_items":
+        if isinstance(value, dict):
+            return [[0, value]]  # a mapping is one term, as Ansible's lookup takes it
         return [[i, item] for i, item in enumerate(_flatten(_as_list(value, kind), 1))]
     if kind == "dict":
         if not isinstance(value, dict):
-            _bad(kind, value)
+            raise TemplateError(f"with_dict: the dict lookup plugin expects a dictionary, got {type(value).__name__} "
+                                f"{value!r}"[:300])
         return [{"key": k, "value": v} for k, v in value.items()]
     if kind in ("nested", "cartesian"):
         lists = [_as_list(v, kind) for v in _as_list(value, kind)]
         return [list(combo) for combo in itertools.product(*lists)]
     if kind == "together":
         lists = [_as_list(v, kind) for v in _as_list(value, kind)]
+        if not lists or not all(lists):
+            raise TemplateError("with_together requires at least one element in each list")
         return [list(group) for group in itertools.zip_longest(*lists)]
     if kind == "sequence":
-        return _sequence(value)
+        return sequence_items(value)
     if kind == "fileglob":
         found: list[str] = []
         for pattern in _as_list(value, kind):

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from orch.yamlsrc import UnsafeText
+
+NO_TRACEBACK = "(no traceback: the task failed without an exception)"
 CENSORED = "the output has been hidden due to the fact that 'no_log: true' was specified for this result"
 
 
@@ -48,3 +51,23 @@ def aggregate(results: list[dict[str, Any]]) -> dict[str, Any]:
 def public(result: dict[str, Any]) -> dict[str, Any]:
     """The result without orch's internal transfer keys."""
     return {k: v for k, v in result.items() if not k.startswith("_")}
+
+
+def registered(result: dict[str, Any]) -> dict[str, Any]:
+    """A result as ``register`` keeps it: data, never templated again (a command's output with
+    ``{{`` in it, an error message quoting a template), as in Ansible."""
+    kept = public(result)
+    if kept.get("failed") and "exception" not in kept and not kept.get("results"):
+        kept["exception"] = NO_TRACEBACK  # Ansible 2.19: a failed result always has one
+    return unsafe(kept)
+
+
+def unsafe(value: Any) -> Any:
+    """``value`` with every string in it marked never to be templated."""
+    if isinstance(value, str) and not isinstance(value, UnsafeText):
+        return UnsafeText(value)
+    if isinstance(value, dict):
+        return {unsafe(k): unsafe(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [unsafe(v) for v in value]
+    return value

@@ -16,7 +16,7 @@ from orch.engine.batching import batch_run, run_batch
 from orch.engine.facts import prefixed
 from orch.engine.failures import failure_vars
 from orch.engine.looping import SkipLoop, breaks, item_vars, task_items, with_item_outcome
-from orch.engine.results import aggregate, censor, public, status_of
+from orch.engine.results import NO_TRACEBACK, aggregate, censor, public, registered, status_of
 from orch.engine.step import StepContext
 from orch.errors import HostFailure, OrchError, TemplateError, UnreachableError
 from orch.foreign import runner as foreign
@@ -232,7 +232,7 @@ class HostWorker:
     def _register(self, task: Task, result: dict) -> None:
         if task.register:
             with self.state.lock:
-                self.state.set_facts[task.register] = public(result)
+                self.state.set_facts[task.register] = registered(result)
 
     def _apply_facts(self, task: Task, result: dict) -> None:
         for one in result.get("results", [result]):
@@ -305,8 +305,9 @@ class HostWorker:
         attempts = max(int(retries), 0) + 1
         result: dict = {}
         for attempt in range(1, attempts + 1):
-            result = self._judge(task, self._module(task, variables, name), variables, name)
-            result["attempts"] = attempt
+            result = self._module(task, variables, name)
+            result["attempts"] = attempt  # changed_when/failed_when may read it, as in Ansible
+            result = self._judge(task, result, variables, name)
             if result.get("unknown"):
                 return result
             check_vars = dict(variables, **({task.register: public(result)} if task.register else {}))
@@ -315,8 +316,10 @@ class HostWorker:
                 result.pop("failed", None) if not result.get("failed") else None
                 return result
             if attempt < attempts:
+                result["retries"] = attempts
                 time.sleep(float(delay))
         result["failed"] = True
+        result["attempts"] = attempts - 1  # what Ansible reports once the retries ran out
         result.setdefault("msg", "Retries exhausted")
         return result
 
@@ -343,6 +346,8 @@ class HostWorker:
             if keyword == "changed_when":
                 result["changed"] = holds
             else:
+                if result.get("failed") and not holds:  # the module's own failure, overruled
+                    result["failed_when_suppressed_exception"] = result.pop("exception", NO_TRACEBACK)
                 result.update(failed_when_result=holds, failed=holds)
                 if holds:
                     result.setdefault("msg", "failed_when condition was true")

@@ -96,7 +96,7 @@ _MODULES: list[ModuleInfo] = [
                mutually_exclusive=(("src", "content"),), required_one_of=(("src", "content"),)),
     ModuleInfo("template", {"src": _o("path", required=True), "dest": _o("path", required=True),
                             "backup": _o("bool", default=False), "force": _o("bool", default=True), "validate": _o(),
-                            "newline_sequence": _o(default="\n", choices=["\n", "\r", "\r\n"]),
+                            "newline_sequence": _o(default="\n", choices=["\n", "\r", "\r\n", "\\n", "\\r", "\\r\\n"]),
                             "trim_blocks": _o("bool", default=True), "lstrip_blocks": _o("bool", default=False),
                             "variable_start_string": _o(), "variable_end_string": _o(), "block_start_string": _o(),
                             "block_end_string": _o(), "comment_start_string": _o(), "comment_end_string": _o(),

@@ -15,6 +15,9 @@ from orch.playbook.scope import Scope, check_keys, conditions, expect, key_loc, 
 from orch.playbook.tags import normalize_tags
 from orch.templating import is_template
 
+# Names Jinja reads as constants or operators: a variable so named could never be read back.
+_JINJA_WORDS = frozenset({"none", "None", "true", "True", "false", "False", "and", "or", "not", "in", "is", "if",
+                          "else", "for", "recursive"})
 _INCLUDES = {"import_tasks", "include_tasks", "import_role", "include_role"}
 
 
@@ -308,7 +311,7 @@ def _parse_task(data: dict, scope: Scope, where: Location | None) -> list[TaskIt
         check_keys(control, kw.LOOP_CONTROL, {}, "loop_control", loc_of(data, "loop_control", where))
         task.loop_control = dict(control)
     task.register = _scalar(data, "register", (str,), where)
-    if isinstance(task.register, str) and not task.register.isidentifier():
+    if isinstance(task.register, str) and (not task.register.isidentifier() or task.register in _JINJA_WORDS):
         raise ParseError(f"'register' must be a variable name, got {task.register!r}",
                          location=loc_of(data, "register", where))
     task.notify = _names(data if "notify" in data else own.keywords, "notify", where)

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 from jinja2 import pass_context
 
 from orch.errors import TemplateError
+from orch.templating.sequence import lookup_sequence
 
 if TYPE_CHECKING:  # pragma: no cover
     from orch.templating.templar import Templar
@@ -174,8 +175,10 @@ def _first_found_names(terms: list, files: Any, paths: Any) -> list[str]:
         elif isinstance(term, list):
             names += _first_found_names(term, files, paths)
             continue
+        elif isinstance(term, str):
+            term_files, term_paths = [term], _split(paths, ",:;")
         else:
-            term_files, term_paths = [str(term)], _split(paths, ",:;")
+            raise TemplateError(f"first_found: a term must be a string, a mapping or a list, not {type(term).__name__!r}")
         names += [os.path.join(p, f) for p in term_paths for f in term_files] if term_paths else term_files
     return names
 
@@ -235,6 +238,7 @@ LOOKUPS: dict[str, Callable[..., list]] = {
     "fileglob": _lookup_fileglob,
     "first_found": _lookup_first_found,
     "subelements": _lookup_subelements,
+    "sequence": lookup_sequence,
 }
 
 
