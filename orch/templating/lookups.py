@@ -93,6 +93,7 @@ def _lookup_template(ctx: Any, templar: "Templar", terms: list, template_vars: d
         path = find_file(ctx, templar, term, "templates")
         variables = dict(ctx.parent._frame.variables)
         variables.update(template_path=term, template_fullpath=os.path.abspath(path))
+        variables.setdefault("ansible_managed", "Ansible managed")  # as the template module has it
         variables.update(template_vars or {})
         searchpath = [os.path.dirname(os.path.abspath(path)), *_search_dirs(ctx, templar, "templates")]
         out.append(templar.render_value(_read(path), variables, source=path, options=settings,
@@ -196,16 +197,27 @@ def _lookup_first_found(ctx: Any, templar: "Templar", terms: list, skip: bool = 
     raise TemplateError(f"lookup('first_found'): none of {names!r} found")
 
 
+_SUBELEMENTS_USAGE = ("subelements expects a list of two or three items: first a dict or a list, second a string "
+                      "naming the sub-list (dotted for nested keys), optionally a dict of flags")
+
+
 def _lookup_subelements(ctx: Any, templar: "Templar", terms: list, **_: Any) -> list:
     """``with_subelements: [list, 'key', {skip_missing: true}]``: each element with each of its sub-list's items."""
-    if len(terms) not in (2, 3) or not isinstance(terms[1], str):
-        raise TemplateError("subelements expects a list, a key and optionally {'skip_missing': true}")
+    if len(terms) not in (2, 3):
+        raise TemplateError(_SUBELEMENTS_USAGE)
     elements, key = terms[0], terms[1]
-    skip_missing = bool(terms[2].get("skip_missing")) if len(terms) == 3 and isinstance(terms[2], dict) else False
+    if not isinstance(elements, (list, dict)):
+        raise TemplateError(_SUBELEMENTS_USAGE)
+    if not isinstance(key, str):
+        raise TemplateError(_SUBELEMENTS_USAGE)
+    flags = terms[2] if len(terms) == 3 else {}
+    if not isinstance(flags, dict):
+        raise TemplateError("subelements: the optional third item must be a dict with flags (skip_missing)")
+    skip_missing = bool(flags.get("skip_missing"))
     if isinstance(elements, dict):
+        if elements.get("skipped"):
+            return []  # a skipped task's registered result: nothing to loop over
         elements = list(elements.values())
-    if not isinstance(elements, list):
-        raise TemplateError("subelements: the first term must be a list or a mapping")
     out: list = []
     for element in elements:
         if not isinstance(element, dict):
@@ -214,14 +226,19 @@ def _lookup_subelements(ctx: Any, templar: "Templar", terms: list, **_: Any) -> 
             continue
         value: Any = element
         for part in key.split("."):
-            if not isinstance(value, dict) or part not in value:
+            if value is None and skip_missing:
+                value = []  # an empty key on the way counts as missing
+                break
+            if not isinstance(value, dict):
+                raise TemplateError(f"subelements: the key {key!r} should point to a dictionary, got {value!r}"[:300])
+            if part not in value:
                 if skip_missing:
                     value = []
                     break
-                raise TemplateError(f"subelements: could not find {key!r} in {element!r}")
+                raise TemplateError(f"subelements: could not find {part!r} key in iterated item {element!r}"[:300])
             value = value[part]
         if not isinstance(value, list):
-            raise TemplateError(f"subelements: {key!r} of {element!r} is not a list")
+            raise TemplateError(f"subelements: the key {key!r} should point to a list, got {value!r}"[:300])
         out += [[element, sub] for sub in value]
     return out
 

@@ -10,6 +10,7 @@
 
 from __future__ import annotations
 
+import functools
 import threading
 from collections.abc import Callable, ItemsView, Iterator, KeysView, Mapping, ValuesView
 from typing import Any
@@ -80,6 +81,18 @@ class _Environment(NativeEnvironment):
             return self.undefined(obj=obj, name=attribute)
 
 
+_LISTED_FILTERS = ("map", "select", "reject", "selectattr", "rejectattr", "batch", "slice")
+
+
+def _listed(jinja_filter: Callable[..., Any]) -> Callable[..., Any]:
+    @functools.wraps(jinja_filter)  # keeps Jinja's pass_context/pass_environment mark
+    def listed(*args: Any, **kwargs: Any) -> Any:
+        result = jinja_filter(*args, **kwargs)
+        return list(result) if isinstance(result, Iterator) else result
+
+    return listed
+
+
 def _make_environment(templar: "Templar") -> _Environment:
     env = _Environment(
         undefined=OrchUndefined,
@@ -90,6 +103,8 @@ def _make_environment(templar: "Templar") -> _Environment:
         extensions=["jinja2.ext.do", "jinja2.ext.loopcontrols"],
         autoescape=False,
     )
+    for name in _LISTED_FILTERS:  # as in Ansible 2.19: lists, so that (x | select(...))[0] works
+        env.filters[name] = _listed(env.filters[name])
     env.filters.update(filters_core.FILTERS)
     env.filters.update(filters_data.FILTERS)
     env.filters.update(filters_path.FILTERS)
@@ -278,6 +293,8 @@ class Templar:
                             # native rendering yields it raw; the generator is paused at its line
                             line = compiled.get_corresponding_lineno(gen.gi_frame.f_lineno)
                         parts.append(value)
+                    if native and not parts:
+                        return None  # as Ansible: a template that renders nothing at all is None
                     if native and len(parts) == 1:
                         if isinstance(parts[0], Undefined):
                             str(parts[0])
