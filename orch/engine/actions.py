@@ -52,6 +52,8 @@ def assert_(step: "StepContext", args: dict) -> dict:
         raise OrchError("assert needs 'that'")
     conditions = conditions if isinstance(conditions, list) else [conditions]
     for condition in conditions:
+        if isinstance(condition, (dict, list)):  # e.g. an unquoted "a == {'k': 1}" that YAML read as a mapping
+            raise OrchError(f"assert: each condition must be an expression (a string), got {condition!r}"[:300])
         if not step.templar.is_true(condition, step.vars, location=step.task.location, task=step.task_name):
             msg = args.get("fail_msg", args.get("msg", "Assertion failed"))
             return {"changed": False, "failed": True, "assertion": condition, "evaluated_to": False, "msg": msg}
