@@ -135,20 +135,30 @@ def _send(worker: "HostWorker", items: list[_Prepared]) -> list[dict[str, Any]]:
               "environment": p.step.environment,
               "ignore_errors": p.task.failed_when is not None or p.task.ignore_errors is True}
              for p in items for module, args in [p.wire]]
+    session = worker.session_for(first)
+    results: list[dict[str, Any]] = []
+    completed: set[int] = set()  # steps sent again with the parts their host lacked
     try:
-        results = worker.session_for(first).batch(steps)
-        while results and "_needs" in results[-1]:
-            # A foreign module the host lacks parts of: send them with it, and the steps after it.
-            at = len(results) - 1
-            steps[at] = dict(steps[at], args=foreign.complete(items[at].step, steps[at]["args"], results[at]["_needs"]))
-            again = worker.session_for(first).batch(steps[at:])
-            if again and "_needs" in again[0]:
-                break  # the host cannot keep what it was sent: the step reports it
-            results = results[:at] + again
+        while len(results) < len(steps):
+            at = len(results)
+            answered = session.batch(steps[at:])
+            needy = at + len(answered) - 1
+            needs = bool(answered) and "_needs" in answered[-1] and needy not in completed
+            if needs:
+                # A foreign module the host lacks parts of: send them with it, and the steps after it.
+                completed.add(needy)
+                steps[needy] = dict(steps[needy], args=foreign.complete(items[needy].step, steps[needy]["args"],
+                                                                        answered[-1]["_needs"]))
+                answered = answered[:-1]
+            for item, result in zip(items[at:], answered):
+                if item.task.foreign is not None:
+                    foreign.delivered(item.step)
+                    foreign.finish(item.step, result)  # in a plan, may turn a failure into unknown
+            results += answered
+            if needs:
+                continue
+            if not answered or len(results) < len(steps) and results[-1].get("failed"):
+                break  # the agent stopped at a failure: the steps after it did not run
     except UnreachableError as exc:
         return [{"unreachable": True, "failed": True, "changed": False, "msg": exc.message}]
-    for item, result in zip(items, results):
-        if item.task.foreign is not None and "_needs" not in result:
-            foreign.delivered(item.step)
-            foreign.finish(item.step, result)
     return results

@@ -133,11 +133,18 @@ def finish(step: "StepContext", result: dict) -> dict:
         # Ansible's namespacing: ansible_facts.X without the prefix; unprefixed names are variables too.
         result["ansible_facts"] = {k[8:] if k.startswith("ansible_") else k: v for k, v in facts.items()}
         result["_plain_facts"] = {k: v for k, v in facts.items() if not k.startswith("ansible_")}
-    if (step.check and result.get("skipped") and "does not support check mode" in str(result.get("msg", ""))
-            and step.worker.run.options.plan_recorder is not None):
+    planning = step.check and step.worker.run.options.plan_recorder is not None
+    if planning and result.get("skipped") and "does not support check mode" in str(result.get("msg", "")):
         result.clear()  # in place: the batch path keeps its list of results
         result.update(changed=True, unknown=True,
                       msg=f"{step.task.foreign.name} does not support check mode: what it would do is unknown")
+    elif planning and result.get("failed") and step.worker.state.would_change:
+        # The module checked the host as it is, not as the earlier steps of the plan leave it.
+        failure = str(result.get("msg", ""))
+        result.clear()
+        result.update(changed=True, unknown=True,
+                      msg=f"{step.task.foreign.name} cannot see what earlier steps would change; "
+                          f"checked on the host as it is now, it said: {failure}")
     return result
 
 
