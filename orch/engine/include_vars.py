@@ -39,13 +39,22 @@ def _folder_files(root: str, args: dict) -> list[str]:
             if os.path.splitext(name)[1].lstrip(".") not in extensions:
                 if args.get("ignore_unknown_extensions"):
                     continue
-                raise OrchError(f"include_vars: {os.path.join(current, name)} does not end in "
-                                f"{', '.join('.' + e for e in extensions)}")
+                raise OrchError(f"include_vars: {os.path.join(current, name)} does not have a valid extension: "
+                                f"{', '.join(extensions)}")
             found.append(os.path.join(current, name))
     return found
 
 
 def include_vars(step: "StepContext", args: dict) -> dict[str, Any]:
+    """The action; a failure is a failed result that also says it under ``message``, as Ansible's."""
+    try:
+        return _include_vars(step, args)
+    except (OrchError, ParseError) as exc:
+        return {"failed": True, "changed": False, "msg": exc.message, "message": exc.message,
+                "ansible_facts": {}, "ansible_included_var_files": []}
+
+
+def _include_vars(step: "StepContext", args: dict) -> dict[str, Any]:
     if args.get("dir"):
         root = step.find_file(str(args["dir"]), "vars", allow_dir=True)
         if not os.path.isdir(root):
@@ -54,11 +63,16 @@ def include_vars(step: "StepContext", args: dict) -> dict[str, Any]:
     else:
         name = args.get("file") or args.get("_raw_params")
         if not name:
-            raise OrchError("include_vars needs a file or a dir")
+            raise OrchError("include_vars: Could not find file to include (no 'file', 'dir' or file name given)")
         paths = [step.find_file(str(name), "vars")]
     merged: dict = {}
     for path in paths:
         data = _mapping(path)
         merged = combine(merged, data, recursive=True) if args.get("hash_behaviour") == "merge" else {**merged, **data}
     facts = {args["name"]: merged} if args.get("name") else merged
+    if args.get("hash_behaviour") == "merge":  # mappings merge into the host's current values too
+        for key, value in facts.items():
+            current = step.vars.get(key)
+            if isinstance(value, dict) and isinstance(current, dict):
+                facts[key] = combine(current, value, recursive=True)
     return {"changed": False, "ansible_facts": facts, "ansible_included_var_files": paths, "_include_vars": True}

@@ -43,7 +43,7 @@ def _bad(kind: str, value: Any) -> list:
 
 # with_<name> forms done here; the others run the lookup plugin of that name.
 NATIVE_KINDS = frozenset({"loop", "items", "flattened", "indexed_items", "dict", "nested", "cartesian", "together",
-                          "sequence", "fileglob", "lines", "random_choice"})
+                          "sequence", "fileglob", "random_choice"})
 
 
 def loop_items(kind: str, value: Any, search_dirs: list[str]) -> list:
@@ -81,8 +81,6 @@ def loop_items(kind: str, value: Any, search_dirs: list[str]) -> list:
                     found.extend(matches)
                     break
         return found
-    if kind == "lines":
-        return [line for v in _as_list(value, kind) for line in str(v).splitlines()]
     if kind == "random_choice":
         import random
 

@@ -210,6 +210,7 @@ class PlaybookRun:
             variables["role_name"] = role.name
         if "ansible_connection" not in variables:  # Ansible always defines it (ssh unless told otherwise)
             variables["ansible_connection"] = self.connection_overrides(play).get("ansible_connection") or "ssh"
+        variables.setdefault("ansible_host", state.name)  # as does ansible_host (the inventory name)
         variables["ansible_search_path"] = _search_path(task, self.playbook_dir)
         return variables
 

@@ -111,15 +111,28 @@ def _lookup_pipe(ctx: Any, templar: "Templar", terms: list, **_: Any) -> list:
     return out
 
 
+def _lookup_lines(ctx: Any, templar: "Templar", terms: list, **_: Any) -> list:
+    """``with_lines``/``lookup('lines')``: each term is a shell command on the controller; its output's lines."""
+    out: list = []
+    for term in terms:
+        proc = subprocess.run(str(term), shell=True, capture_output=True, text=True)
+        if proc.returncode != 0:
+            raise TemplateError(f"lookup('lines'): {term!r} exited with {proc.returncode}: {proc.stderr.strip()}"[:300])
+        out += proc.stdout.splitlines()
+    return out
+
+
 def _lookup_vars(ctx: Any, templar: "Templar", terms: list, default: Any = None, **kw: Any) -> list:
     out = []
     for term in terms:
+        if not isinstance(term, str):
+            raise TemplateError(f"lookup('vars'): Variable name must be 'str' not '{type(term).__name__}'")
         if term in ctx.parent:
             out.append(ctx.parent[term])
         elif "default" in kw or default is not None:
             out.append(default)
         else:
-            raise TemplateError(f"undefined variable {term!r}")
+            raise TemplateError(f"lookup('vars'): No variable named {term!r} was found")
     return out
 
 
@@ -248,6 +261,7 @@ LOOKUPS: dict[str, Callable[..., list]] = {
     "file": _lookup_file,
     "template": _lookup_template,
     "pipe": _lookup_pipe,
+    "lines": _lookup_lines,
     "vars": _lookup_vars,
     "items": _lookup_items,
     "list": _lookup_list,
