@@ -90,7 +90,7 @@ def _wire(args: dict, content: bytes, inline: bool) -> dict:
     return wire
 
 
-def _send_content(step: "StepContext", module: str, args: dict, content: bytes) -> dict:
+def send_content(step: "StepContext", module: str, args: dict, content: bytes) -> dict:
     """copy/template to the agent: content inline when small, else checksum first."""
     if len(content) <= INLINE_LIMIT or step.diff:
         return step.agent_run(module, _wire(args, content, inline=True))
@@ -114,7 +114,7 @@ def _rendered(step: "StepContext", args: dict) -> bytes:
 
 
 def template(step: "StepContext", args: dict) -> dict:
-    return _send_content(step, "template", args, _rendered(step, args))
+    return send_content(step, "template", args, _rendered(step, args))
 
 
 def _copy_content(step: "StepContext", args: dict) -> tuple[dict, bytes] | None:
@@ -163,7 +163,7 @@ def copy(step: "StepContext", args: dict) -> dict:
             return _send_large_file(step, args, path)
     found = _copy_content(step, args)
     if found is not None:
-        return _send_content(step, "copy", *found)
+        return send_content(step, "copy", *found)
     if args.get("remote_src") or (args.get("src") is None and "content" not in args):
         return step.agent_run("copy", args)
     src = str(args["src"])
@@ -176,11 +176,13 @@ def batch_step(step: "StepContext", module: str, args: dict) -> tuple[str, dict]
     Batchable: plain agent modules, and copy/template whose content is small enough to
     travel inline (one message, no checksum round trip).
     """
+    if step.task.async_val:
+        return None  # a background job: orch/engine/async_tasks.py
     if step.task.foreign is not None:
         from orch.foreign import runner
 
         return runner.AGENT_MODULE, runner.agent_step(step, args)
-    if module in CONTROLLER_ACTIONS or module in ("fetch", "script", "raw"):
+    if module in CONTROLLER_ACTIONS or module in ("fetch", "script", "raw", "assemble"):
         return None
     if module == "template":
         content = _rendered(step, args)
@@ -294,3 +296,8 @@ CONTROLLER_ACTIONS.update(DOCKER_ACTIONS)
 from orch.engine.inventory_actions import add_host, group_by  # noqa: E402
 
 CONTROLLER_ACTIONS.update(group_by=group_by, add_host=add_host)
+
+from orch.engine.control_actions import CONTROL_ACTIONS, PREPARED  # noqa: E402
+
+CONTROLLER_ACTIONS.update(CONTROL_ACTIONS)
+PREPARED_ACTIONS.update(PREPARED)

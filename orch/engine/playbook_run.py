@@ -6,6 +6,7 @@ import os
 import re
 import threading
 
+from orch.engine.control_actions import CustomStats
 from orch.engine.facts import namespaced, prefixed
 from orch.engine.hostconn import HostConnection
 from orch.engine.hoststate import HostState
@@ -76,6 +77,7 @@ class PlaybookRun:
         self.templar = templar or Templar()
         self.playbook_dir = os.path.dirname(os.path.abspath(playbook.path))
         self.extra_vars = dict(options.extra_vars)
+        self.custom_stats = CustomStats()  # set_stats data, in the summary event
         self.states: dict[str, HostState] = {}
         self._states_lock = threading.Lock()
         self._delegates: dict[str, HostConnection] = {}
@@ -282,7 +284,8 @@ class PlaybookRun:
         finally:
             self.close()
         resume.finished(self)
-        self.bus.emit("summary", hosts={name: state.recap() for name, state in self.states.items()})
+        extra = {"custom_stats": self.custom_stats.data} if self.custom_stats.data else {}
+        self.bus.emit("summary", hosts={name: state.recap() for name, state in self.states.items()}, **extra)
         return self.states
 
     def _run_play(self, play: Play) -> bool:

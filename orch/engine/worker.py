@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 from orch.booleans import parse_bool
 from orch.engine import actions
 from orch.engine.argforms import expand_variable_params
+from orch.engine.async_tasks import async_settings, run_async
 from orch.engine.batching import batch_run, run_batch
 from orch.engine.facts import prefixed
 from orch.engine.failures import failure_vars
@@ -361,6 +362,9 @@ class HostWorker:
             return {"changed": False, "unknown": True,
                     "msg": "would probe the host after earlier changes: result unknown in check mode"}
         args = self._templated_args(task, variables, name)
+        background = async_settings(step) if task.async_val is not None and not step.check else None
+        if background is not None and task.module not in actions.CONTROLLER_ACTIONS:
+            return run_async(step, task.module, args, *background)
         if task.foreign is not None:
             return foreign.run(step, args)
         if task.module in actions.CONTROLLER_ACTIONS:

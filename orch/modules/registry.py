@@ -267,6 +267,20 @@ _MODULES: list[ModuleInfo] = [
     ModuleInfo("fail", {"msg": _o("raw", default="Failed as requested from task")}),
     ModuleInfo("set_fact", None),
     ModuleInfo("ping", {"data": _o(default="pong")}),
+    # Controller-side actions roles use (orch/engine/control_actions.py, orch/engine/async_tasks.py).
+    ModuleInfo("wait_for_connection", {"connect_timeout": _o("int", default=5), "delay": _o("int", default=0),
+                                       "sleep": _o("int", default=1), "timeout": _o("int", default=600)}),
+    ModuleInfo("set_stats", {"data": _o("dict", required=True), "per_host": _o("bool", default=False),
+                             "aggregate": _o("bool", default=True)}),
+    ModuleInfo("validate_argument_spec", {"argument_spec": _o("dict", required=True),
+                                          "provided_arguments": _o("dict", default={}),
+                                          "validate_args_context": _o("dict", default={})}),
+    ModuleInfo("assemble", {"src": _o("path", required=True), "dest": _o("path", required=True),
+                            "remote_src": _o("bool", default=True), "regexp": _o(), "delimiter": _o(),
+                            "ignore_hidden": _o("bool", default=False), "validate": _o(),
+                            "backup": _o("bool", default=False), "decrypt": _o("bool", default=True),
+                            **FILE_COMMON}),
+    ModuleInfo("async_status", {"jid": _o(required=True), "mode": _o(default="status", choices=["cleanup", "status"])}),
     ModuleInfo("setup", {"gather_subset": _o("list", elements="str", default=["all"]),
                          "gather_timeout": _o("int", default=10), "filter": _o("list", elements="str", default=[]),
                          "fact_path": _o("path", default="/etc/ansible/facts.d")}),
@@ -309,7 +323,8 @@ for _m in _MODULES:
 # Modules the controller runs itself (no agent round trip).
 CONTROLLER_MODULES = frozenset({
     "debug", "assert", "fail", "set_fact", "include_vars", "include_tasks", "import_tasks", "include_role",
-    "import_role", "meta", "pause", "add_host", "group_by",
+    "import_role", "meta", "pause", "add_host", "group_by", "wait_for_connection", "set_stats",
+    "validate_argument_spec",
 })
 
 

@@ -16,7 +16,7 @@ COMMON = frozenset({"name", "when", "tags", "vars", "environment", "collections"
 
 TASK = COMMON | frozenset({
     "action", "local_action", "args", "loop", "loop_control", "register", "notify", "listen",
-    "changed_when", "failed_when", "retries", "until", "delay",
+    "changed_when", "failed_when", "retries", "until", "delay", "async", "poll",
 })
 BLOCK = COMMON | frozenset({"block", "rescue", "always", "notify"})
 PLAY = frozenset({
@@ -30,8 +30,6 @@ IMPORT_PLAYBOOK = frozenset({"import_playbook", "ansible.builtin.import_playbook
 
 # Keyword -> why it is refused. Checked before "unknown keyword".
 UNSUPPORTED_TASK = {
-    "async": "orch does not support 'async' (yet)",
-    "poll": "orch does not support 'poll' (yet)",
     "throttle": "orch does not support 'throttle' (yet)",
     "connection": "orch does not support 'connection' on a task (set it on the play or in the inventory)",
     "remote_user": "orch does not support 'remote_user' on a task (set it on the play or in the inventory)",
@@ -50,7 +48,9 @@ UNSUPPORTED_PLAY = {
     "fact_path": "orch does not support 'fact_path' on a play (yet)",
     "timeout": "orch does not support the play 'timeout' keyword (yet)",
 }
-SUPPORTED_STRATEGIES = frozenset({"linear"})
+# orch runs each host at its own pace and syncs hosts only where it is observable (engine/gate.py):
+# that already is what 'free' and 'host_pinned' promise, and what 'linear' plays can observe.
+SUPPORTED_STRATEGIES = frozenset({"linear", "free", "host_pinned"})
 
 # with_<name> loops orch understands (the engine runs the matching lookup).
 WITH_LOOKUPS = frozenset({

@@ -181,8 +181,10 @@ def _load_play(entry: dict, path: str, extra_vars: dict, where: Location | None,
     play = Play(location=location, hosts=_hosts(entry, where), basedir=basedir)
     if entry.get("name") is not None:
         play.name = str(expect(entry["name"], (str, int, float), "'name'", loc_of(entry, "name", where)))
-    if entry.get("strategy") is not None and entry["strategy"] not in kw.SUPPORTED_STRATEGIES:
-        raise ParseError(f"orch does not support strategy {entry['strategy']!r} (only 'linear')",
+    strategy = entry.get("strategy")
+    if strategy is not None and str(strategy).removeprefix("ansible.builtin.") not in kw.SUPPORTED_STRATEGIES:
+        known = ", ".join(sorted(kw.SUPPORTED_STRATEGIES))
+        raise ParseError(f"orch does not support strategy {strategy!r} (only {known})",
                          location=loc_of(entry, "strategy", where))
     play.vars = dict(expect(entry.get("vars") or {}, (dict,), "'vars'", loc_of(entry, "vars", where)))
     play.vars_files = _vars_files(entry, basedir, where)

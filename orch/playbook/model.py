@@ -45,6 +45,8 @@ class Task:
     retries: Any = None
     until: list[Any] | None = None
     delay: Any = None
+    async_val: Any = None             # ``async``: seconds a background job may run (None: run in the foreground)
+    poll: Any = None                  # ``poll``: seconds between checks of the job; 0: do not wait for it
     tags: list[str] = field(default_factory=list)   # effective tags (inherited included)
     become: Any = None
     become_user: Any = None

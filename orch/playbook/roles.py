@@ -146,12 +146,36 @@ def load_role(name: str, scope: Scope, where: Location, params: dict[str, Any], 
     tasks_file = _from(options, "tasks_from", path, "tasks", where)
     if tasks_file:
         role.tasks = load_task_file(tasks_file, inner.child(file=tasks_file), where)
+    entry_point = os.path.splitext(os.path.basename(str(options.get("tasks_from") or "main")))[0]
+    role.tasks = _argument_check(role, meta, meta_file, entry_point, inner) + role.tasks
     handlers_file = _from(options, "handlers_from", path, "handlers", where)
     if handlers_file:
         handler_scope = inner.child(file=handlers_file, is_handler=True)
         data = load_file(handlers_file)
         role.handlers = parse_tasks(data, handler_scope, "handlers", Location(handlers_file))
     return role
+
+
+def _argument_check(role: Role, meta: dict, meta_file: str | None, entry_point: str, scope: Scope) -> list[TaskItem]:
+    """The task Ansible puts first in a role whose entry point has an argument spec: it
+    validates the role's parameters and variables when a host enters the role."""
+    from orch.playbook.tasks import parse_tasks
+
+    spec_file = _main_file(role.path, "meta", "argument_specs")
+    specs = _load_mapping(spec_file).get("argument_specs") if spec_file else meta.get("argument_specs")
+    spec_file = spec_file or meta_file
+    if not isinstance(specs, dict) or not isinstance(specs.get(entry_point), dict):
+        return []
+    entry = specs[entry_point]
+    name = f"Validating arguments against arg spec '{entry_point}'"
+    if entry.get("short_description"):
+        name += f" - {entry['short_description']}"
+    task = {"name": name, "tags": ["always"], "validate_argument_spec": {
+        "argument_spec": entry.get("options") or {}, "provided_arguments": dict(role.params),
+        "validate_args_context": {"type": "role", "name": role.name, "argument_spec_name": entry_point,
+                                  "path": role.path}}}
+    where = loc_of(entry, None, Location(spec_file or role.path))
+    return parse_tasks([task], scope.child(file=spec_file or role.path), "tasks", where)
 
 
 def role_entry(entry: Any, scope: Scope, where: Location | None) -> Role:

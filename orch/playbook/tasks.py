@@ -321,6 +321,8 @@ def _parse_task(data: dict, scope: Scope, where: Location | None) -> list[TaskIt
             setattr(task, key, conditions(data[key], f"{key!r}", loc_of(data, key, where)))
     task.retries = _scalar(data, "retries", (int,), where)
     task.delay = _scalar(data, "delay", (int, float), where)
+    task.async_val = _scalar(data, "async", (int,), where)
+    task.poll = _scalar(data, "poll", (int,), where)
     if task.until is not None and task.retries is None:
         task.retries = 3  # Ansible's default when 'until' is given
     if module == "include_tasks":

@@ -39,7 +39,7 @@ PLAYBOOKS = {
     "play_tasks_mapping.yml": (2, "play_tasks_mapping.yml:3:5", "'tasks' must be a list, got a mapping"),
     "play_vars_list.yml": (2, "play_vars_list.yml:3:5", "'vars' must be a mapping, got a list"),
     "play_serial_word.yml": (2, "play_serial_word.yml:2:11", "'serial' value 'lots'"),
-    "play_strategy.yml": (2, "play_strategy.yml:2:13", "does not support strategy 'free'"),
+    "play_strategy.yml": (2, "play_strategy.yml:2:13", "does not support strategy 'debug'"),
     "task_two_modules.yml": (2, "task_two_modules.yml:4:7", "only one module"),
     "task_no_module.yml": (2, "task_no_module.yml:3:7", "a task needs a module"),
     "task_scalar.yml": (2, "task_scalar.yml:3:7", "a task must be a mapping (module: args, ...), got a string"),
