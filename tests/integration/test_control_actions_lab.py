@@ -50,13 +50,17 @@ def test_same_state_and_counts_as_ansible_run_after_run(lab, tmp_path):
 def test_check_mode_runs_async_steps_in_the_foreground_and_changes_nothing(lab):
     host = lab.names[2]
     shell(lab.ssh_inventory, host, "rm -rf /tmp/orch-ctl")
+    jobs = "ls ~/.ansible_async 2>/dev/null || true"
+    jobs_before = shell(lab.ssh_inventory, host, jobs)
     res, events = _orch(lab.ssh_inventory, host, DATA / "site.yml", "--check")
+    assert res.returncode == 0, res.stdout[-3000:]
     results = {e["task"]: e for e in events if e["event"] == "task_result"}
     assert results["a background job, waited for"]["status"] == "changed"
     assert results["its state, until it finished"]["status"] == "unknown"  # the job never started
+    assert results["assembled on the host"]["status"] == "unknown"  # its fragments come from step 1
     assert results["the connection answers"]["status"] == "skipped"
     assert shell(lab.ssh_inventory, host, "ls /tmp/orch-ctl 2>&1 || true").startswith("ls: cannot access")
-    assert not shell(lab.ssh_inventory, host, "ls ~/.ansible_async 2>/dev/null || true")
+    assert shell(lab.ssh_inventory, host, jobs) == jobs_before  # no job started
 
 
 def test_role_argument_spec_fails_the_host_at_role_entry(lab, tmp_path):

@@ -12,6 +12,7 @@ import codecs
 import os
 import re
 
+from .. import fsview
 from ..context import ModuleFailed
 from .copy import copy
 
@@ -45,6 +46,10 @@ def join_fragments(folder, regexp=None, delimiter=None, ignore_hidden=False, new
 def run(ctx, args):
     src = os.path.expanduser(str(args.get("src") or ""))
     if not os.path.isdir(src):
+        if ctx.check and fsview.lookup(ctx, src, follow=True).state == "directory":
+            # An earlier step of the plan makes the fragments: what they will hold is not known yet.
+            return {"changed": True, "unknown": True, "dest": args.get("dest"),
+                    "msg": "the fragments in %s come from an earlier step of the plan" % src}
         raise ModuleFailed("Source (%s) is not a directory" % src)
     try:
         content = join_fragments(src, args.get("regexp"), args.get("delimiter"), bool(args.get("ignore_hidden")))
