@@ -10,6 +10,7 @@ already has them it is used as it is.
 from __future__ import annotations
 
 import hashlib
+import inspect
 import os
 import threading
 
@@ -17,7 +18,6 @@ from orch.lab import lab
 from orch.lab.image import ensure_image, image_tag
 
 TOOLS = {"setfacl": "acl", "file": "file", "bzip2": "bzip2", "xz": "xz-utils", "unzip": "unzip", "zip": "zip"}
-# A path on the host that the harness uses to learn which tools the image lacks.
 _PROBE = "for t in " + " ".join(TOOLS) + "; do command -v $t >/dev/null || echo $t; done"
 
 
@@ -51,17 +51,33 @@ def compat_image(log=print) -> str:
     return tag
 
 
-class HostPool:
-    """``size`` lab hosts, each handed to one run at a time and reset before the next."""
+def _up_options(image: str, shared: tuple[str, ...]) -> dict:
+    """systemd as PID 1 where the lab offers it and the image has it (service/systemd targets)."""
+    options: dict = {"shared": shared}
+    if "init" in inspect.signature(lab.up).parameters:
+        client = lab.docker_client()
+        probe = client.containers.run(image, ["/bin/sh", "-c", "test -x /sbin/init && echo yes || true"],
+                                      remove=True, network_mode="none")
+        if probe.strip() == b"yes":
+            options["init"] = "systemd"
+    return options
 
-    def __init__(self, name: str, net: int, size: int, image: str) -> None:
+
+class HostPool:
+    """``size`` lab hosts, each handed to one run at a time and reset before the next.
+
+    ``shared`` folders of the controller are mounted at the same path on every host.
+    """
+
+    def __init__(self, name: str, net: int, size: int, image: str, shared: tuple[str, ...] = ()) -> None:
         self.name, self.net, self.size = name, net, size
         os.environ["ORCH_LAB_IMAGE"] = image  # lab.up starts hosts from this image
         self._lock = threading.Lock()
         self._free = [f"{name}{i}" for i in range(1, size + 1)]
         self._cond = threading.Condition(self._lock)
+        self.options = _up_options(image, shared)
         lab.down(name)
-        lab.up(size, name=name, net=net)
+        lab.up(size, name=name, net=net, **self.options)
         self.addresses = {h.name: h.address for h in lab.status(name)}
         self.key_file = str(lab.lab_dir(name) / "id_ed25519")
 
@@ -84,7 +100,7 @@ class HostPool:
             if container.labels.get(lab.LABEL) == self.name:
                 container.remove(force=True)
         with self._lock:  # lab.up starts every missing host; one caller at a time
-            lab.up(self.size, name=self.name, net=self.net)
+            lab.up(self.size, name=self.name, net=self.net, **self.options)
 
     def container(self, host: str) -> str:
         return f"orch-{self.name}-{host}"

@@ -52,7 +52,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--timeout", type=float, default=900, help="seconds per target and engine (default 900)")
     parser.add_argument("--lab", default="ct", help="lab name (default ct)")
     parser.add_argument("--net", type=int, default=121, help="third octet of the lab's addresses (default 121)")
-    parser.add_argument("--no-report", action="store_true", help="do not rewrite RESULTS.md")
+    parser.add_argument("--no-report", action="store_true", help="do not rewrite RESULTS.md (--targets never does)")
     args = parser.parse_args(argv)
 
     listed = read_targets(HERE / "targets.txt")
@@ -65,7 +65,11 @@ def main(argv: list[str] | None = None) -> int:
         chosen = [t for t in listed if t.name in wanted]
     started = time.monotonic()
     source = source_tree()
-    pool = HostPool(args.lab, args.net, args.jobs, compat_image())
+    work = CACHE / "work"
+    work.mkdir(parents=True, exist_ok=True)
+    # Each run's output_dir lives under `work`, seen at the same path by the lab hosts: ansible-test's
+    # own containers are controller and target at once, and targets rely on it.
+    pool = HostPool(args.lab, args.net, args.jobs, compat_image(), shared=(str(work),))
     lock = threading.Lock()
     done = [0]
 
@@ -96,7 +100,7 @@ def main(argv: list[str] | None = None) -> int:
     elapsed = time.monotonic() - started
     command = "python bench/compat/run.py" + (f" --targets {args.targets}" if args.targets else "") \
         + (" --orch-only" if args.orch_only else "")
-    if not args.no_report:
+    if not args.no_report and not args.targets:
         summary = write_results(listed, HERE / "RESULTS.md", command, elapsed, args.jobs)
         print(summary)
     return 0

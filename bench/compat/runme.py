@@ -49,15 +49,16 @@ def _balanced(text: str) -> bool:
 
 def logical_lines(script: str) -> list[tuple[int, str]]:
     """(first line number, text) of each command: continuations and open quotes joined."""
-    out, buf, start = [], "", 0
+    out, buf, start, joiner = [], "", 0, "\n"
     for number, raw in enumerate(script.splitlines(), 1):
         if not buf:
             start = number
             if raw.strip().startswith("#") or not raw.strip():
                 continue
-        buf = f"{buf}\n{raw}" if buf else raw
+        buf = f"{buf}{joiner}{raw.strip() if joiner == ' ' else raw}" if buf else raw
+        joiner = "\n"
         if buf.endswith("\\"):
-            buf = buf[:-1]
+            buf, joiner = buf[:-1].rstrip(), " "
             continue
         if not _balanced(buf):
             continue

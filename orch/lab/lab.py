@@ -155,7 +155,7 @@ def _wait_for_systemd(container, deadline: float) -> str:
 
 
 def _start_host(client, image: str, lab: str, host: str, address: str, user_key: bytes,
-                docker_socket: bool, init: str) -> bytes:
+                docker_socket: bool, init: str, shared: tuple[str, ...] = ()) -> bytes:
     """Create and start one host; returns its public host key line."""
     with tempfile.TemporaryDirectory() as tmp:
         key = Path(tmp) / "ssh_host_ed25519_key"
@@ -166,6 +166,7 @@ def _start_host(client, image: str, lab: str, host: str, address: str, user_key:
     volumes = {"/var/run/docker.sock": {"bind": "/var/run/docker.sock", "mode": "rw"}} if docker_socket else {}
     if init == "systemd":
         volumes["/sys/fs/cgroup"] = {"bind": "/sys/fs/cgroup", "mode": "ro"}
+    volumes.update({path: {"bind": path, "mode": "rw"} for path in shared})
     container = client.containers.create(
         image, name=f"orch-{lab}-{host}", hostname=host, network_mode="host",
         labels={LABEL: lab, "orch.lab.host": host, "orch.lab.address": address, "orch.lab.init": init},
@@ -188,10 +189,12 @@ INIT_KINDS = ("plain", "systemd")
 
 
 def up(count: int, name: str = "lab", net: int | None = None, docker_socket: bool = False,
-       log=lambda message: None, init: str = "plain") -> list[LabHost]:
+       log=lambda message: None, init: str = "plain", shared: tuple[str, ...] = ()) -> list[LabHost]:
     """Make the lab have ``count`` running hosts (adding to an existing lab).
 
     ``init``: "plain" (sshd alone) or "systemd" (systemd as PID 1, real services).
+    ``shared``: controller folders new hosts see at the same path (a controller
+    that is also the target, as in ansible-test's containers).
     """
     _check_name(name)
     if not 1 <= count <= 250:
@@ -217,7 +220,7 @@ def up(count: int, name: str = "lab", net: int | None = None, docker_socket: boo
     user_key = key_path.with_suffix(".pub").read_bytes()
     with ThreadPoolExecutor(max_workers=8) as pool:
         keys = list(pool.map(lambda ha: _start_host(client, image, name, ha[0], ha[1], user_key, docker_socket,
-                                                          init), new))
+                                                          init, shared), new))
     known = directory / "known_hosts"
     with known.open("ab") as handle:
         for (host, address), pub in zip(new, keys):
