@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import platform
+import re
 import time
 from pathlib import Path
 
@@ -25,6 +26,29 @@ def _steps(result: RunResult) -> str:
     if len(result.steps) == 1 and result.steps[0].line == 0:
         return "role"
     return f"runme: {len(result.steps)} run, {len(result.not_run)} not run"
+
+
+def cause(failure: str) -> str:
+    """A failure without its place and particulars, so that alike failures group together."""
+    text = re.sub(r"^runme\.sh:\d+: ", "", failure)
+    text = re.sub(r"^exit -?\d+, ansible-core -?\d+: ", "", text)
+    text = re.sub(r"^\S+:\d+(:\d+)?: ", "", text)  # file:line:column of orch's load errors
+    text = re.sub(r"^[^:]{0,120}? : [^:]{0,160}?: ", "", text)  # "role : task name: "
+    text = re.sub(r"^[^:'\"]{0,160}?: (?=\S+\.ya?ml:\d+)", "", text)
+    text = re.sub(r"^\S+\.(ya?ml|j2):\d+(:\d+)?: ", "", text)
+    text = re.sub(r"'[^']*'|\"[^\"]*\"", "'…'", text)
+    text = re.sub(r"\d+", "N", text)
+    return text[:140]
+
+
+def causes(targets: list[Target]) -> list[tuple[str, list[str]]]:
+    """Failure causes of orch, most frequent first, each with the targets it stops."""
+    groups: dict[str, list[str]] = {}
+    for target in targets:
+        base, orch = _load("ansible", target.name), _load("orch", target.name)
+        if target.run and base and base.status == "pass" and orch and orch.status != "pass":
+            groups.setdefault(cause(orch.failure), []).append(target.name)
+    return sorted(groups.items(), key=lambda item: (-len(item[1]), item[0]))
 
 
 def write_results(targets: list[Target], path: Path, command: str, elapsed: float, jobs: int) -> str:
@@ -61,6 +85,12 @@ def write_results(targets: list[Target], path: Path, command: str, elapsed: floa
         "| target | kind | ansible-core | orch | orch's first failure |",
         "|---|---|---|---|---|",
         *rows,
+        "",
+        "## orch's first failures, grouped",
+        "",
+        "| targets | cause (particulars elided) | which |",
+        "|---|---|---|",
+        *[f"| {len(names)} | {_cell(text)} | {', '.join(names)} |" for text, names in causes(targets)],
         "",
         "## Not run",
         "",

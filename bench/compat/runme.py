@@ -78,7 +78,7 @@ def _block_end(lines: list[tuple[int, str]], index: int) -> int:
     for j in range(index, len(lines)):
         words = re.split(r"[\s;]+", lines[j][1])
         for word in words:
-            if word == keyword or (closer == "}" and word.endswith("{")):
+            if (word == keyword and closer != "}") or (closer == "}" and word.endswith("{")):
                 depth += 1
             elif word == closer:
                 depth -= 1
@@ -123,6 +123,15 @@ def translate(script: str) -> list[Item]:
     lines = logical_lines(script)
     pipefail = "pipefail" in script
     items: list[Item] = []
+    functions: set[str] = set()
+
+    def runnable(line: str) -> str:
+        """The kind of a line inside a `for` loop ('' for `do` and calls of the script's functions)."""
+        line = re.sub(r"^do\b\s*", "", line)
+        if not line or line.split()[0] in functions:
+            return ""
+        return _classify(line)[0]
+
     i = 0
     while i < len(lines):
         number, text = lines[i]
@@ -130,13 +139,15 @@ def translate(script: str) -> list[Item]:
             end = _block_end(lines, i)
             block = "\n".join(t for _, t in lines[i:end + 1])
             body = [t for _, t in lines[i + 1:end]]
-            if text.startswith("for ") and body and all(_classify(t)[0] in (STEP, ENV, "") for t in body) \
-                    and any(_classify(t)[0] == STEP for t in body):
+            keyword = text.split()[0]
+            if keyword not in _BLOCK_CLOSE:  # a function: defined for the steps after it (cleanups they call)
+                functions.add(re.sub(r"^function\s+|\s*\(.*$|\s*\{.*$", "", text))
+                items.append(Item(ENV, number, block))
+            elif keyword == "for" and body and all(runnable(t) in (STEP, ENV, "") for t in body) \
+                    and any(runnable(t) == STEP for t in body):
                 items.append(Item(STEP, number, "\n".join([text] + [_strip_tee(t) for t in body] + [lines[end][1]])))
             else:
-                reason = ("defines a shell function" if not text.split()[0] in _BLOCK_CLOSE
-                          else f"shell {text.split()[0]} block (not translated)")
-                items.append(Item(SKIP, number, block, reason))
+                items.append(Item(SKIP, number, block, f"shell {keyword} block (not translated)"))
             i = end + 1
             continue
         kind, reason = _classify(text)

@@ -101,3 +101,16 @@ PLAY RECAP
 def test_wrapper_play_is_ansible_tests():
     play = execute.wrapper_playbook("copy", Path("/out"), ["gather_facts/no", "destructive"])
     assert '"gather_facts": false' in play and '"hosts": "testhost"' in play and '"roles": [\n            "copy"' in play
+
+
+def test_runme_function_definition_is_one_item_and_the_lines_after_it_run():
+    script = 'function cleanup {\n    ansible-playbook cleanup.yml\n}\ntrap cleanup EXIT\nansible-playbook a.yml\n'
+    assert [(i.kind, i.line) for i in runme.translate(script)] == [("env", 1), ("skip", 4), ("step", 5)]
+
+
+def test_runme_for_loop_with_do_on_its_own_line_and_a_cleanup_call_is_one_step():
+    script = ('cleanup () {\n    rm -f x\n}\nfor seed in a b\ndo\n    cleanup\n    ansible-playbook p.yml -e "s=${seed}"\n'
+              'done\n')
+    items = runme.translate(script)
+    assert [(i.kind, i.line) for i in items] == [("env", 1), ("step", 4)]
+    assert items[1].text.splitlines()[-1] == "done"
