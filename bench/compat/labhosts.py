@@ -13,7 +13,9 @@ import hashlib
 import inspect
 import os
 import threading
+import time
 
+from orch.errors import OrchError
 from orch.lab import lab
 from orch.lab.image import ensure_image, image_tag
 
@@ -94,13 +96,29 @@ class HostPool:
             self._free.append(host)
             self._cond.notify()
 
-    def reset(self, host: str) -> None:
+    def _remove(self, host: str) -> None:
+        """Remove the host's container and wait until Docker no longer lists it (lab.up would restart it)."""
         client = lab.docker_client()
-        for container in client.containers.list(all=True, filters={"label": f"orch.lab.host={host}"}):
-            if container.labels.get(lab.LABEL) == self.name:
+        label = {"label": [f"orch.lab.host={host}", f"{lab.LABEL}={self.name}"]}
+        for container in client.containers.list(all=True, filters=label):
+            try:
                 container.remove(force=True)
+            except Exception:  # already being removed
+                pass
+        deadline = time.time() + 60
+        while client.containers.list(all=True, filters=label) and time.time() < deadline:
+            time.sleep(0.2)
+
+    def reset(self, host: str) -> None:
         with self._lock:  # lab.up starts every missing host; one caller at a time
-            lab.up(self.size, name=self.name, net=self.net, **self.options)
+            self._remove(host)
+            for attempt in range(3):  # sshd may be slow to answer on a loaded machine
+                try:
+                    lab.up(self.size, name=self.name, net=self.net, **self.options)
+                    return
+                except OrchError:
+                    if attempt == 2:
+                        raise
 
     def container(self, host: str) -> str:
         return f"orch-{self.name}-{host}"

@@ -51,7 +51,7 @@ def causes(targets: list[Target]) -> list[tuple[str, list[str]]]:
     return sorted(groups.items(), key=lambda item: (-len(item[1]), item[0]))
 
 
-def write_results(targets: list[Target], path: Path, command: str, elapsed: float, jobs: int) -> str:
+def write_results(targets: list[Target], path: Path, command: str, elapsed: float | None, jobs: int) -> str:
     rows, excluded, counted, passed = [], [], 0, 0
     for target in targets:
         if not target.run:
@@ -70,7 +70,7 @@ def write_results(targets: list[Target], path: Path, command: str, elapsed: floa
         rows.append(f"| {target.name} | {_steps(base)} | {base_cell} | {orch_cell} | {failure} |")
     share = f"{100 * passed / counted:.0f}%" if counted else "n/a"
     summary = f"orch passes {passed} of {counted} targets that ansible-core passes ({share})"
-    minutes = f"{elapsed / 60:.1f} min"
+    minutes = f"{elapsed / 60:.1f} min" if elapsed is not None else "no time (from the results cached by earlier runs)"
     text = [
         "# ansible-core's integration targets: ansible-core and orch",
         "",

@@ -52,6 +52,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--timeout", type=float, default=900, help="seconds per target and engine (default 900)")
     parser.add_argument("--lab", default="ct", help="lab name (default ct)")
     parser.add_argument("--net", type=int, default=121, help="third octet of the lab's addresses (default 121)")
+    parser.add_argument("--reverse", action="store_true",
+                        help="targets in reverse order (a second run on another --lab/--net meets the first halfway)")
+    parser.add_argument("--report-only", action="store_true", help="rewrite RESULTS.md from the cached results")
     parser.add_argument("--no-report", action="store_true", help="do not rewrite RESULTS.md (--targets never does)")
     args = parser.parse_args(argv)
 
@@ -63,6 +66,11 @@ def main(argv: list[str] | None = None) -> int:
         if unknown:
             parser.error(f"not in targets.txt: {', '.join(unknown)}")
         chosen = [t for t in listed if t.name in wanted]
+    if args.report_only:
+        print(write_results(listed, HERE / "RESULTS.md", "python bench/compat/run.py --report-only", None, args.jobs))
+        return 0
+    if args.reverse:
+        chosen.reverse()
     started = time.monotonic()
     source = source_tree()
     work = CACHE / "work"
@@ -74,6 +82,13 @@ def main(argv: list[str] | None = None) -> int:
     done = [0]
 
     def one(name: str) -> None:
+        try:
+            measure(name)
+        except Exception as exc:  # a lab problem for one target must not end the run
+            with lock:
+                print(f"{name}: harness error: {type(exc).__name__}: {exc}", flush=True)
+
+    def measure(name: str) -> None:
         baseline_file = _cached("ansible", name)
         if args.orch_only and baseline_file.exists():
             baseline = RunResult.from_json(baseline_file.read_text())
