@@ -252,7 +252,7 @@ def run_target(name: str, engine: str, source: Path, host: Host, prepare_host, t
                 if rc == -9:
                     step.failure = f"timed out after {timeout:.0f}s"
                 elif want is not None and rc != want:
-                    step.failure = first_failure(output.replace(f"{integration}/", "")) or f"exit {rc}"
+                    step.failure = first_failure(output).replace(f"{integration}/", "") or f"exit {rc}"
                     if not item.strict:
                         step.failure = f"exit {rc}, ansible-core {want}: {step.failure}"
                 result.steps.append(step)

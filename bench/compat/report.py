@@ -16,8 +16,11 @@ def _load(engine: str, name: str) -> RunResult | None:
     return RunResult.from_json(path.read_text()) if path.exists() else None
 
 
+_WORK = re.compile(r"\S*/\.cache/work/\w+/[^/\s]+/test/integration/")  # a run's temporary copy
+
+
 def _cell(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")
+    return _WORK.sub("", text).replace("|", "\\|").replace("\n", " ")
 
 
 def _steps(result: RunResult) -> str:
@@ -47,7 +50,7 @@ def causes(targets: list[Target]) -> list[tuple[str, list[str]]]:
     for target in targets:
         base, orch = _load("ansible", target.name), _load("orch", target.name)
         if target.run and base and base.status == "pass" and orch and orch.status != "pass":
-            groups.setdefault(cause(orch.failure), []).append(target.name)
+            groups.setdefault(cause(_WORK.sub("", orch.failure)), []).append(target.name)
     return sorted(groups.items(), key=lambda item: (-len(item[1]), item[0]))
 
 
