@@ -82,11 +82,12 @@ def main(argv: list[str] | None = None) -> int:
     done = [0]
 
     def one(name: str) -> None:
-        try:
-            measure(name)
-        except Exception as exc:  # a lab problem for one target must not end the run
-            with lock:
-                print(f"{name}: harness error: {type(exc).__name__}: {exc}", flush=True)
+        for attempt in (1, 2):  # a lab problem for one target must not end the run; it gets a second try
+            try:
+                return measure(name)
+            except Exception as exc:
+                with lock:
+                    print(f"{name}: harness error (try {attempt}): {type(exc).__name__}: {exc}", flush=True)
 
     def measure(name: str) -> None:
         baseline_file = _cached("ansible", name)
