@@ -124,6 +124,7 @@ def translate(script: str) -> list[Item]:
     pipefail = "pipefail" in script
     items: list[Item] = []
     functions: set[str] = set()
+    errexit = True
 
     def runnable(line: str) -> str:
         """The kind of a line inside a `for` loop ('' for `do` and calls of the script's functions)."""
@@ -150,10 +151,14 @@ def translate(script: str) -> list[Item]:
                 items.append(Item(SKIP, number, block, f"shell {keyword} block (not translated)"))
             i = end + 1
             continue
+        if re.match(r"set\s+[-+]", text):  # `set +e`: the lines until `set -e` may fail
+            errexit = {"-": True, "+": False}.get(text.split()[1][0]) if "e" in text.split()[1] else errexit
         kind, reason = _classify(text)
+        if kind == SKIP and text.split()[0] in functions:
+            kind, reason = SETUP, ""  # a call of the script's own function (it makes files, cleans up)
         strict = True
         if kind == STEP:
-            strict = pipefail or _strip_tee(text) == text
+            strict = errexit and (pipefail or _strip_tee(text) == text)
             text = _strip_tee(text)
         if kind:
             items.append(Item(kind, number, text, reason, strict))

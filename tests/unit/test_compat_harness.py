@@ -114,3 +114,10 @@ def test_runme_for_loop_with_do_on_its_own_line_and_a_cleanup_call_is_one_step()
     items = runme.translate(script)
     assert [(i.kind, i.line) for i in items] == [("env", 1), ("step", 4)]
     assert items[1].text.splitlines()[-1] == "done"
+
+
+def test_runme_steps_under_set_plus_e_need_only_agree_and_function_calls_run():
+    script = "set -eux\ngen() {\n  touch f\n}\ngen\nset +e\nansible-playbook may_fail.yml\nset -e\nansible-playbook a.yml\n"
+    items = runme.translate(script)
+    assert [(i.kind, i.line, i.strict) for i in items] == [
+        ("env", 2, True), ("setup", 5, True), ("step", 7, False), ("step", 9, True)]
