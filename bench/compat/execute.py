@@ -125,8 +125,15 @@ def _short(text: str, limit: int = 220) -> str:
     return text if len(text) <= limit else text[:limit - 1] + "…"
 
 
-def first_failure(output: str) -> str:
-    """One line: the first task that failed (not ignored) and its message, or the first error."""
+def first_failure(output: str, strip: str = "") -> str:
+    """One line: the first task that failed (not ignored) and its message, or the first error.
+
+    ``strip``: a path prefix to leave out (the run's temporary folder), also where JSON escaped it.
+    """
+    return _short(_first_failure(output).replace(strip, "") if strip else _first_failure(output))
+
+
+def _first_failure(output: str) -> str:
     lines = output.splitlines()
     task = ""
     for i, line in enumerate(lines):
@@ -157,13 +164,13 @@ def first_failure(output: str) -> str:
                             break
                         body += "\n" + lines[j]
                         j += 1
-            return _short(f"{task}: {msg}" if task else msg)
+            return f"{task}: {msg}" if task else msg
         match = _ERROR.match(line.strip())
         if match:
             rest = match["rest"] or " ".join(lines[i + 1:i + 3])
-            return _short(rest)
+            return rest
     tail = [line for line in lines if line.strip()][-1:] or [""]
-    return _short(tail[0])
+    return tail[0]
 
 
 def _run(command: str, cwd: Path, env: dict[str, str], deadline: float, log) -> tuple[int, str, float]:
@@ -252,7 +259,7 @@ def run_target(name: str, engine: str, source: Path, host: Host, prepare_host, t
                 if rc == -9:
                     step.failure = f"timed out after {timeout:.0f}s"
                 elif want is not None and rc != want:
-                    step.failure = first_failure(output).replace(f"{integration}/", "") or f"exit {rc}"
+                    step.failure = first_failure(output, f"{integration}/") or f"exit {rc}"
                     if not item.strict:
                         step.failure = f"exit {rc}, ansible-core {want}: {step.failure}"
                 result.steps.append(step)
