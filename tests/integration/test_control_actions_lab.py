@@ -43,6 +43,7 @@ def test_same_state_and_counts_as_ansible_run_after_run(lab, tmp_path):
             assert shell(lab.ssh_inventory, host, SNAPSHOT) == expected
     registered = json.loads(shell(lab.ssh_inventory, over_ssh, "cat /tmp/orch-ctl/registered.json"))
     assert registered["polled_finished"] is True and registered["job_started"] is True
+    assert registered["found_matched"] == 3 and registered["found_finished"] is True
     assert shell(lab.ssh_inventory, over_docker, "cat /tmp/orch-ctl/local.conf") == (
         "# base\nlisten 80\n# --\nworkers 4\n# --\nlog /var/log/x")
 

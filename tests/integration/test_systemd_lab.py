@@ -8,6 +8,7 @@ playbook through ansible-playbook on a twin host leaves the same state.
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -138,3 +139,22 @@ def test_same_state_as_ansible_and_each_converged_for_the_other(systemd_lab, tmp
     assert orch_state == ansible_state
     assert run_orch(lab.ssh_inventory, by_ansible, PLAYBOOK)["changed"] == 0
     assert run_ansible(lab, by_orch, PLAYBOOK, tmp_path)["changed"] == 0
+
+
+FACTS = PLAYBOOK.parent / "facts.yml"
+
+
+def test_ansible_core_fact_modules_on_systemd_match_ansible(systemd_lab, tmp_path):
+    """service_facts, package_facts, getent, tempfile: no native code, they run from their source."""
+    lab = systemd_lab
+    by_ansible, by_orch = lab.names[2], lab.names[3]
+    run_ansible(lab, by_ansible, FACTS, tmp_path)
+    counts = run_orch(lab.ssh_inventory, by_orch, FACTS)
+    assert counts["failed"] == 0
+    ours = shell(lab.ssh_inventory, by_orch, "cat /tmp/orch-facts.json")
+    assert ours == shell(lab.ssh_inventory, by_ansible, "cat /tmp/orch-facts.json")
+    facts = json.loads(ours)
+    assert facts["ssh"] == {"name": "ssh.service", "source": "systemd", "state": "running", "status": "enabled"}
+    assert facts["dbus"] == "running" and facts["units"] is True
+    assert facts["python3"] == ["apt"] and facts["tmp_suffix"] is True and facts["tmp_changed"] is True
+    assert facts["orch_user"] == ["/home/orch", "/bin/bash"]
