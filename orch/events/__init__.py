@@ -35,6 +35,15 @@ class Event:
         return out
 
 
+def json_default(value: Any) -> str:
+    """How sinks write a value JSON has no type for: its text, or its type's name when even
+    ``str()`` raises (a Jinja undefined value that slipped into a result must not crash a sink)."""
+    try:
+        return str(value)
+    except Exception:
+        return f"<{type(value).__name__}>"
+
+
 class Sink(Protocol):
     def handle(self, event: Event) -> None: ...
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import IO
 
-from orch.events import Event
+from orch.events import Event, json_default
 
 
 class JsonLinesSink:
@@ -16,5 +16,5 @@ class JsonLinesSink:
     def handle(self, event: Event) -> None:
         if self.kinds is not None and event.kind not in self.kinds:
             return
-        self.stream.write(json.dumps(event.to_dict(), default=str, sort_keys=False) + "\n")
+        self.stream.write(json.dumps(event.to_dict(), default=json_default, sort_keys=False) + "\n")
         self.stream.flush()

@@ -32,7 +32,7 @@ import time
 from pathlib import Path
 from typing import IO, Any
 
-from orch.events import Event, EventBus
+from orch.events import Event, EventBus, json_default
 
 FORMAT = 1
 SKIPPED_KINDS = {"task_started"}  # live-view only: the result line has everything
@@ -121,7 +121,7 @@ class RunRecord:
 
     def _write(self, data: dict[str, Any]) -> None:
         assert self._stream is not None
-        self._stream.write(json.dumps(data, default=str) + "\n")
+        self._stream.write(json.dumps(data, default=json_default) + "\n")
         self._stream.flush()
 
     # -- life cycle ----------------------------------------------------------

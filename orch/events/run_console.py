@@ -13,7 +13,7 @@ from typing import IO
 
 import click
 
-from orch.events import Event
+from orch.events import Event, json_default
 
 _COLOURS = {"ok": "green", "changed": "yellow", "failed": "red", "unreachable": "red", "skipped": "cyan",
             "unknown": "magenta", "ignored": "cyan"}
@@ -178,4 +178,4 @@ class RunConsoleSink:
 
     @staticmethod
     def _json(value, indent: int | None = None) -> str:
-        return json.dumps(value, indent=indent, sort_keys=True, default=str)
+        return json.dumps(value, indent=indent, sort_keys=True, default=json_default)

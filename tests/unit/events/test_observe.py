@@ -219,3 +219,21 @@ def test_init_scaffold(tmp_path):
 
     book = load_playbook(str(tmp_path / "p" / "site.yml"))  # parses, its role found next to it
     assert book.plays[0].roles[0].name == "motd" and len(book.plays) == 2
+
+
+def test_record_and_json_lines_write_a_result_holding_an_undefined_value(tmp_path):
+    # A Jinja undefined value that reached a result raised in str() and crashed the run with a
+    # traceback (ansible-core's 'undefined' integration target); the sinks write its type instead.
+    from jinja2 import StrictUndefined
+
+    from orch.events.jsonlines import JsonLinesSink
+
+    stream = io.StringIO()
+    bus = EventBus([JsonLinesSink(stream)])
+    with open_run_record(bus, "run", ["run", "site.yml"], runs_dir=str(tmp_path)) as record:
+        bus.emit("task_result", host="h", task="t", status="failed", result={"item": StrictUndefined(name="x")})
+        record.finish(1)
+    (path,) = tmp_path.glob("*.jsonl")
+    written = next(json.loads(line) for line in path.read_text().splitlines() if '"task_result"' in line)
+    assert written["result"]["item"] == "<StrictUndefined>"
+    assert json.loads(stream.getvalue().splitlines()[0])["result"]["item"] == "<StrictUndefined>"
