@@ -97,34 +97,25 @@ def test_undefined_variable_names_file_line_and_host(lab, tmp_path):
     assert "Traceback" not in res.stdout + res.stderr
 
 
-@pytest.mark.parametrize("text,needle", [
-    ("- hosts: lab\n  tasks:\n    - command: ls\n      whenn: true\n", "whenn"),
-    ("- hosts: lab\n  tasks: [\n", "invalid YAML"),
+# Bad at load: exit 2 before connecting. Bad only when reached (as Ansible finds them): the task
+# fails on the host (exit 1) and --strict, the lint mode, refuses them at load (exit 2).
+@pytest.mark.parametrize("text,needle,when_reached", [
+    ("- hosts: lab\n  tasks:\n    - command: ls\n      whenn: true\n", "whenn", False),
+    ("- hosts: lab\n  tasks: [\n", "invalid YAML", False),
+    ("- hosts: lab\n  tasks:\n    - pnig:\n", "did you mean 'ping'", True),
+    ("- hosts: lab\n  tasks:\n    - template:\n        src: nope.j2\n", "dest", True),
 ])
-def test_bad_playbooks_exit_2_with_location(lab, tmp_path, text, needle):
+def test_bad_playbooks_fail_with_location(lab, tmp_path, text, needle, when_reached):
     book = tmp_path / "bad.yml"
     book.write_text(text)
     res = orch("run", str(book), "-i", str(lab.ssh_inventory))
+    if when_reached:
+        assert res.returncode == 1, res.stdout + res.stderr
+        assert needle in res.stdout and f"{book}:" in res.stdout  # the failed task says what and where
+        res = orch("run", str(book), "-i", str(lab.ssh_inventory), "--strict")
     assert res.returncode == 2, res.stdout + res.stderr
     assert needle in res.stderr and str(book) in res.stderr
-    assert "Traceback" not in res.stderr
-
-
-# Ansible loads these and fails the task when a host reaches it; --strict (a lint) refuses them.
-@pytest.mark.parametrize("text,needle", [
-    ("- hosts: lab\n  tasks:\n    - pnig:\n", "did you mean 'ping'"),
-    ("- hosts: lab\n  tasks:\n    - template:\n        src: nope.j2\n", "dest"),
-])
-def test_tasks_bad_when_reached_fail_there_or_under_strict(lab, tmp_path, text, needle):
-    book = tmp_path / "bad.yml"
-    book.write_text(text)
-    res = orch("run", str(book), "-i", str(lab.ssh_inventory))
-    assert res.returncode == 1, res.stdout + res.stderr
-    assert needle in res.stdout and f"{book}:" in res.stdout  # the failed task says what and where
-    strict = orch("run", str(book), "-i", str(lab.ssh_inventory), "--strict")
-    assert strict.returncode == 2, strict.stdout + strict.stderr
-    assert needle in strict.stderr and str(book) in strict.stderr
-    assert "Traceback" not in res.stdout + res.stderr + strict.stderr
+    assert "Traceback" not in res.stdout + res.stderr
 
 
 def test_unreachable_host_exit_4(lab, tmp_path):
