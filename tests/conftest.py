@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import os
 import shutil
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -23,6 +24,12 @@ def orch(*args: str, env: dict | None = None, cwd: str | Path | None = None, tim
     exe = shutil.which("orch", path=os.path.dirname(sys.executable)) or shutil.which("orch")
     return subprocess.run([exe, *args], capture_output=True, text=True, timeout=timeout, cwd=cwd, input=input,
                           env={**os.environ, **(env or {})})
+
+
+def interruptible() -> None:
+    """preexec_fn for a command a test interrupts as Ctrl-C would: a suite started in the
+    background (`cmd &`) hands its children SIGINT ignored, and Python then keeps ignoring it."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
 def docker_available() -> bool:

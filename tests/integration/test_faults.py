@@ -14,7 +14,7 @@ import time
 
 import pytest
 
-from tests.conftest import orch, private_lab
+from tests.conftest import interruptible, orch, private_lab
 
 pytestmark = pytest.mark.integration
 FAULT_LAB = "orchfault"
@@ -58,7 +58,8 @@ def _when_started(proc, path, timeout=60):
 def _popen_run(book, inventory, out):
     exe = shutil.which("orch", path=os.path.dirname(sys.executable)) or "orch"
     return subprocess.Popen([exe, "run", str(book), "-i", str(inventory), "--json"], stdout=out,
-                            stderr=subprocess.PIPE, text=True)
+                            stderr=subprocess.PIPE, text=True,
+                            preexec_fn=interruptible)
 
 
 def test_sshd_killed_mid_run_only_that_host_is_lost(fault_lab, tmp_path):

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import orch
+from tests.conftest import interruptible, orch
 
 pytestmark = pytest.mark.integration
 
@@ -229,7 +229,7 @@ def test_interrupted_run_ends_its_record(lab, tmp_path):
                     "    - debug: msg=between\n    - command: sleep 4\n")
     exe = shutil.which("orch", path=os.path.dirname(sys.executable)) or "orch"
     proc = subprocess.Popen([exe, "run", str(book), "-i", str(lab.ssh_inventory), "--runs-dir", str(runs)],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, preexec_fn=interruptible)
     deadline = time.time() + 60
     while time.time() < deadline:  # interrupt once the first results are recorded
         if any('"task_result"' in p.read_text() for p in runs.glob("*.jsonl")):
