@@ -8,20 +8,7 @@ VENV="${ORCH_VENV:-$ROOT/.venv}"
 TOOLS="${ORCH_TOOLS:-${XDG_CACHE_HOME:-$HOME/.cache}/orch/tools}"
 UV_VERSION="$(sed -n 's/^uv==\([0-9.]*\).*/\1/p' "$ROOT/scripts/uv-requirements.txt")"
 
-# apt_install_missing CHECK PACKAGE [CHECK PACKAGE ...]: install each PACKAGE whose CHECK fails.
-apt_install_missing() {
-  local need=()
-  while [ $# -gt 0 ]; do
-    eval "$1" >/dev/null 2>&1 || need+=("$2")
-    shift 2
-  done
-  [ ${#need[@]} -eq 0 ] && return 0
-  echo "bootstrap: apt-get install ${need[*]}" >&2
-  export DEBIAN_FRONTEND=noninteractive
-  apt-get update -q >/dev/null
-  apt-get install -y -q --no-install-recommends "${need[@]}" >/dev/null
-}
-
+source "$ROOT/scripts/apt.sh"
 apt_install_missing \
   'command -v dockerd' docker.io \
   'command -v mmdebstrap' mmdebstrap \

@@ -10,17 +10,14 @@ set -euo pipefail
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 URI=qemu:///system
 
-need=()
+source "$HERE/apt.sh"
+# recommends would pull a desktop's worth of QEMU/libvirt extras (and dnsmasq, firewalld...)
+checks=()
 for pkg in vagrant vagrant-libvirt libvirt-daemon-system libvirt-clients qemu-system-x86 qemu-utils \
            mmdebstrap e2fsprogs; do
-  dpkg-query -W -f '${Status}' "$pkg" 2>/dev/null | grep -q "ok installed" || need+=("$pkg")
+  checks+=("deb_installed $pkg" "$pkg")
 done
-if [ ${#need[@]} -gt 0 ]; then
-  echo "libvirt.sh: installing ${need[*]}" >&2
-  # recommends would pull a desktop's worth of QEMU/libvirt extras (and dnsmasq, firewalld...)
-  apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
-fi
+apt_install_missing "${checks[@]}"
 
 # Without systemd (containers, CI runners) nothing starts the daemons: start them by hand.
 if ! timeout 10 virsh -c "$URI" version >/dev/null 2>&1; then
