@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import importlib.util
 import re
 import subprocess
 import sys
 import tarfile
+import venv
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -23,12 +25,23 @@ def source_tree(version: str = VERSION, log=print) -> Path:
     archive = CACHE / f"ansible_core-{version}.tar.gz"
     if not archive.exists():
         log(f"downloading the ansible-core {version} sdist with pip")
-        subprocess.run([sys.executable, "-m", "pip", "download", "--no-deps", "--no-binary", ":all:", "-q",
+        subprocess.run([_pip_python(), "-m", "pip", "download", "--no-deps", "--no-binary", ":all:", "-q",
                         "-d", str(CACHE), f"ansible-core=={version}"], check=True)
     with tarfile.open(archive) as tar:
         members = [m for m in tar.getmembers() if m.name.split("/")[1:2] == ["test"]]
         tar.extractall(CACHE, members=members, filter="tar")
     return root
+
+
+def _pip_python() -> str:
+    """A Python with pip: this one, or a venv of its own in the cache (uv's venvs have no pip;
+    `venv` seeds one from ensurepip, offline)."""
+    if importlib.util.find_spec("pip") is not None:
+        return sys.executable
+    tool = CACHE / "pip-venv"
+    if not (tool / "bin" / "python").exists():
+        venv.create(tool, with_pip=True)
+    return str(tool / "bin" / "python")
 
 
 @dataclass(frozen=True)
