@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 from jinja2 import pass_context
 
 from orch.errors import TemplateError
+from orch.templating.password_lookup import lookup_password
 from orch.templating.sequence import lookup_sequence
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -270,6 +271,7 @@ LOOKUPS: dict[str, Callable[..., list]] = {
     "first_found": _lookup_first_found,
     "subelements": _lookup_subelements,
     "sequence": lookup_sequence,
+    "password": lookup_password,
 }
 
 
