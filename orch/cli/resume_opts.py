@@ -60,15 +60,14 @@ def prepare(resume: str | None, playbook: str | None, inventories: tuple, kwargs
     return playbook, inventories
 
 
-def after(code: int, playbook: str, inventories: tuple, kwargs: dict, resumed: str | None) -> None:
-    """Write (or clear) the resume file once the run has ended."""
+def after(code: int, playbook: str, inventories: tuple, kwargs: dict, resumed: str | None,
+          remaining: dict[str, list[str]]) -> None:
+    """Write (or clear) the resume file once the run has ended (``remaining``: PlaybookRun.remaining)."""
     from orch.cli.common import inventory_sources
-    from orch.engine.resume import last_run
 
     if kwargs.get("check"):
         return  # a plan changes nothing: there is nothing to resume
     path = resume_path(playbook)
-    remaining = last_run()
     hosts = [h for key in ("failed", "unreachable", "not_reached") for h in remaining.get(key, [])]
     if code == 0 or not hosts:
         if resumed and code == 0:

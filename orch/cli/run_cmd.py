@@ -89,15 +89,17 @@ def run_command(playbook, inventories, as_json, resume=None, **kwargs) -> None:
     from orch.cli import resume_opts
 
     playbook, inventories = resume_opts.prepare(resume, playbook, inventories, kwargs)
-    code = execute_playbook(playbook, inventories, as_json, **kwargs)
-    resume_opts.after(code, playbook, inventories, kwargs, resume)
+    remaining: dict = {}
+    code = execute_playbook(playbook, inventories, as_json, remaining=remaining, **kwargs)
+    resume_opts.after(code, playbook, inventories, kwargs, resume, remaining)
     exit_with(code)
 
 
 def execute_playbook(playbook, inventories, as_json, *, runs_dir=None, no_color=False, command="run",
-                     setup=None, outcome=None, strict=False, **kwargs) -> int:
+                     setup=None, outcome=None, strict=False, remaining=None, **kwargs) -> int:
     """Load, run and record a playbook. ``setup(book, inventory, options, bus)`` may adjust the
-    run before it starts (plan/apply use it); ``outcome(states)`` may replace the exit code."""
+    run before it starts (plan/apply use it); ``outcome(states)`` may replace the exit code;
+    ``remaining`` (a dict) gets the hosts a resume must still do."""
     from orch.engine.playbook_run import PlaybookRun
     from orch.events import EventBus
     from orch.inventory import load_inventory
@@ -123,7 +125,10 @@ def execute_playbook(playbook, inventories, as_json, *, runs_dir=None, no_color=
     console = add_run_console(bus, book, as_json=as_json, no_color=no_color, verbosity=options.verbosity,
                               show_diff=show_diff)
     with console, open_run_record(bus, command, sys.argv[1:], playbook=playbook, runs_dir=runs_dir) as record:
-        states = PlaybookRun(book, inventory, options, bus, templar=vault_templar(vault)).run()
+        pb = PlaybookRun(book, inventory, options, bus, templar=vault_templar(vault))
+        states = pb.run()
+        if remaining is not None:
+            remaining.update(pb.remaining)
         code = outcome(states) if outcome is not None else run_exit_code(states)
         record.finish(code)
     return code

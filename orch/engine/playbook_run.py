@@ -11,8 +11,8 @@ from orch.engine.facts import namespaced, prefixed
 from orch.engine.hostconn import HostConnection
 from orch.engine.hoststate import HostState
 from orch.engine.options import RunOptions
-from orch.engine import resume
 from orch.engine.play import PlayRun
+from orch.engine.resume import ResumeRecord
 from orch.engine.serial import batches
 from orch.engine.variables import HostVars, merge_layers
 from orch.errors import OrchError, ParseError
@@ -88,6 +88,8 @@ class PlaybookRun:
         self._cross_host: dict[int, bool] = {}
         self._includes: dict[tuple, list] = {}
         self._includes_lock = threading.Lock()
+        self.resume = ResumeRecord()  # where a rolling deploy stopped
+        self.remaining: dict[str, list[str]] = {}  # after run(): the hosts a resume must still do
 
     # -- hosts -----------------------------------------------------------------
 
@@ -283,16 +285,24 @@ class PlaybookRun:
                     break
         finally:
             self.close()
-        resume.finished(self)
+        self.remaining = self.resume.remaining(self.states, self.playbook.plays, self._targeted)
         extra = {"custom_stats": self.custom_stats.data} if self.custom_stats.data else {}
         self.bus.emit("summary", hosts={name: state.recap() for name, state in self.states.items()}, **extra)
         return self.states
 
-    def _run_play(self, play: Play) -> bool:
+    def _pattern(self, play: Play) -> str:
         pattern = self.templar.template(play.hosts, self.extra_vars)
-        if isinstance(pattern, list):
-            pattern = ",".join(str(p) for p in pattern)
-        hosts = self.inventory.select(str(pattern), limit=self.options.limit)
+        return ",".join(str(p) for p in pattern) if isinstance(pattern, list) else str(pattern)
+
+    def _targeted(self, play: Play) -> list[str] | None:
+        try:
+            return [h.name for h in self.inventory.select(self._pattern(play), limit=self.options.limit)]
+        except Exception:  # noqa: BLE001 - a pattern that needs run-time facts: nothing to add
+            return None
+
+    def _run_play(self, play: Play) -> bool:
+        pattern = self._pattern(play)
+        hosts = self.inventory.select(pattern, limit=self.options.limit)
         self.bus.emit("play_started", play=play.name or str(pattern), hosts=[h.name for h in hosts])
         if not hosts:
             self.bus.emit("warning", message=f"no hosts matched pattern {pattern!r}; skipping play")
@@ -303,7 +313,9 @@ class PlaybookRun:
         for batch in batches(live, play.serial, self.templar, self.extra_vars):
             play_run = PlayRun(self, play, [s for s in batch if not s.failed], names)
             play_run.run()
-            if resume.batch_done(self, play_run):  # Ansible's stop rules (all failed, limits)
+            if self.resume.batch_done(play_run):  # Ansible's stop rules (all failed, limits)
+                self.bus.emit("run_stopped", hosts=self.resume.stopped, play=play.name or "",
+                              reason=self.resume.stop_reason)
                 return False
         return True
 

@@ -6,7 +6,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from orch.engine import resume
+from orch.engine.resume import ResumeRecord
 from orch.engine.serial import batch_sizes
 
 
@@ -18,22 +18,9 @@ def test_batch_sizes_follow_ansible(serial, total, sizes):
     assert batch_sizes(serial, total) == sizes
 
 
-class _Bus:
-    def __init__(self):
-        self.events = []
-
-    def emit(self, kind, **data):
-        self.events.append((kind, data))
-
-
-class _Run:  # a PlaybookRun stand-in (weak-referenceable, with a bus)
-    def __init__(self):
-        self.bus = _Bus()
-
-
-def _batch(states, failed, aborted):
-    play = SimpleNamespace(name="p")
-    return SimpleNamespace(batch=states, failed_hosts=failed, aborted=lambda: aborted, play=play)
+def _batch(states, failed, aborted, play=None):
+    return SimpleNamespace(batch=states, failed_hosts=failed, aborted=lambda: aborted,
+                           play=play or SimpleNamespace(name="p"))
 
 
 def _host(name, active=True):
@@ -41,14 +28,29 @@ def _host(name, active=True):
 
 
 def test_a_batch_where_every_host_failed_stops_the_run():
-    pb = _Run()
-    assert resume.batch_done(pb, _batch([_host("a", False)], 1, False))
-    assert pb.bus.events[0][0] == "run_stopped"
+    record = ResumeRecord()
+    assert record.batch_done(_batch([_host("a", False)], 1, False))
+    assert record.stopped == ["a"] and record.stop_reason == "every host of the batch failed"
 
 
 def test_some_failures_without_limits_go_on_and_limits_stop():
-    pb = _Run()
-    assert not resume.batch_done(pb, _batch([_host("a", False), _host("b")], 1, False))
+    record = ResumeRecord()
+    assert not record.batch_done(_batch([_host("a", False), _host("b")], 1, False))
     # PlayRun sets the abort flag past max_fail_percentage / any_errors_fatal
-    assert resume.batch_done(pb, _batch([_host("a", False), _host("b")], 1, True))
-    assert not resume.batch_done(pb, _batch([_host("a"), _host("b")], 0, True))  # meta: end_play
+    assert record.batch_done(_batch([_host("a", False), _host("b")], 1, True))
+    assert record.stop_reason == "failure limit reached"
+    assert not ResumeRecord().batch_done(_batch([_host("a"), _host("b")], 0, True))  # meta: end_play
+
+
+def test_each_run_keeps_its_own_record_of_the_hosts_left():
+    play, later = SimpleNamespace(name="p"), SimpleNamespace(name="q")
+    first, second = ResumeRecord(), ResumeRecord()
+    first.batch_done(_batch([_host("a"), _host("b")], 0, False, play))
+    assert first.batch_done(_batch([_host("c", False)], 1, False, play))
+    states = {"a": SimpleNamespace(failed=False, unreachable=False),
+              "c": SimpleNamespace(failed=True, unreachable=False)}
+    targets = {id(play): ["a", "b", "c", "d"], id(later): None}  # None: needs run-time facts
+    left = first.remaining(states, [play, later], lambda p: targets[id(p)])
+    assert left == {"failed": ["c"], "unreachable": [], "not_reached": ["d"]}
+    # another run in the same process starts from nothing
+    assert second.remaining({}, [play], lambda p: ["a"]) == {"failed": [], "unreachable": [], "not_reached": ["a"]}
