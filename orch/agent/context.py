@@ -76,22 +76,18 @@ class Context:
         full_env.update({k: str(v) for k, v in self.env.items()})
         if env:
             full_env.update({k: str(v) for k, v in env.items()})
-        import subprocess  # here, not at the top: a run without commands never pays for it
+        from .procs import run_process  # here, not at the top: a run without commands never pays for it
 
         try:
-            proc = subprocess.run(
-                argv, shell=shell, cwd=cwd, env=full_env, executable=executable,
-                input=stdin.encode() if isinstance(stdin, str) else stdin,
-                stdin=None if stdin is not None else subprocess.DEVNULL,
-                stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-            )
+            rc, out, err = run_process(argv, shell=shell, cwd=cwd, env=full_env, executable=executable,
+                                       stdin=stdin.encode() if isinstance(stdin, str) else stdin)
         except FileNotFoundError as exc:
             return 127, "", "%s: %s" % (exc.filename or argv[0], exc.strerror)
         except PermissionError as exc:
             return 126, "", "%s: %s" % (exc.filename or argv[0], exc.strerror)
         except NotADirectoryError as exc:
             return 1, "", "%s: %s" % (cwd, exc.strerror)
-        return proc.returncode, _text(proc.stdout), _text(proc.stderr)
+        return rc, _text(out), _text(err)
 
 
 def _text(data: bytes) -> str:

@@ -16,6 +16,7 @@ import hashlib
 import json
 import marshal
 import os
+import signal
 import sys
 from importlib.machinery import ModuleSpec
 
@@ -228,7 +229,14 @@ def execute(entry, manifest, params, env, timeout=None):
     pid = os.fork()
     if pid == 0:  # pragma: no cover - the child ends in os._exit
         _child(entry, manifest, payload, env, out, err, stale)
-    status = os.waitpid(pid, 0)[1]
+    try:
+        status = os.waitpid(pid, 0)[1]
+    except BaseException:  # the task's timeout (or the agent ending): the module must not outlive it
+        os.kill(pid, signal.SIGKILL)
+        os.waitpid(pid, 0)
+        out.close()
+        err.close()
+        raise
     rc = os.WEXITSTATUS(status) if os.WIFEXITED(status) else -os.WTERMSIG(status)
     out.seek(0)
     err.seek(0)

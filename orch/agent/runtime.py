@@ -4,7 +4,8 @@ Requests are JSON objects ``{"id": n, "op": ..., ...}``; every request gets
 exactly one answer ``{"id": n, ...}``. Ops:
 
 - ``hello``: who and where the agent runs (user, python, pid).
-- ``run``: one module step ``{"module", "args", "check", "diff"}``.
+- ``run``: one module step ``{"module", "args", "check", "diff"}``; with ``timeout``
+  (``{"seconds", "period"}``) the module is stopped when the seconds run out.
 - ``batch``: several steps in one round trip; stops after the first failed step
   unless the step says ``ignore_errors``, and answers the results so far.
 - ``quit``: answer, then exit.
@@ -22,6 +23,7 @@ import os
 import sys
 
 from .context import Context, ModuleFailed
+from .timeouts import TimedOut, alarm
 
 
 def _protocol_streams():
@@ -86,8 +88,14 @@ class Agent:
 
     def _run_once(self, step: dict, check: bool) -> dict:
         ctx = Context(self, check=check, diff=bool(step.get("diff")), env=step.get("environment") or {})
+        limit = step.get("timeout") or {}
         try:
-            result = self.module(step["module"]).run(ctx, step.get("args") or {})
+            with alarm(limit.get("seconds")):
+                result = self.module(step["module"]).run(ctx, step.get("args") or {})
+        except TimedOut:
+            period = limit.get("period")
+            result = {"msg": "Task failed: Timed out after %s second(s)." % period, "timedout": {"period": period},
+                      "failed": True}
         except ModuleFailed as exc:
             result = dict(exc.result, failed=True, msg=exc.msg)
         except Exception as exc:  # a bug in a module must not kill the agent

@@ -111,10 +111,12 @@ class AgentSession:
         return answer
 
     def run(self, module: str, args: dict, *, check: bool = False, diff: bool = False,
-            environment: dict | None = None, expect: str | None = None) -> dict:
+            environment: dict | None = None, expect: str | None = None, timeout: dict | None = None) -> dict:
         fields = {"module": module, "args": args, "check": check, "diff": diff, "environment": environment or {}}
         if expect is not None:
             fields["expect"] = expect  # a saved plan's fingerprint: check, and refuse on drift
+        if timeout is not None:
+            fields["timeout"] = timeout  # {"seconds": left, "period": the task's timeout}
         return self.request("run", **fields)["result"]
 
     def batch(self, steps: list[dict]) -> list[dict]:

@@ -2,7 +2,7 @@
 
 A run of tasks can go together when the controller can prepare each of them
 before the earlier ones ran: every one is a plain agent step (no controller
-action, loop, retry, run_once, delegation or gate), they share one agent
+action, loop, retry, run_once, delegation, timeout or gate), they share one agent
 session (same become and check settings), and no task reads what an earlier
 one of the run registers. The agent stops at the first failed step, so a task
 with ``failed_when`` (decided here, afterwards) may only end a run.
@@ -37,7 +37,7 @@ def _text(task: Task) -> str:
 def _eligible(worker: "HostWorker", task: Task) -> bool:
     return (isinstance(task, Task) and task.module not in _NOT_BATCHED and not is_template(task.module)
             and task.module not in actions.CONTROLLER_ACTIONS and task.loop is None and not task.until
-            and not task.run_once and not task.delegate_to and not worker.run.needs_gate(task))
+            and not task.run_once and not task.delegate_to and not task.timeout and not worker.run.needs_gate(task))
 
 
 def batch_run(worker: "HostWorker", items: list, start: int) -> list[Task]:

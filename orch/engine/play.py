@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any, Callable
 
 from orch.engine.gate import Gate
 from orch.engine.hostconn import HostConnection
-from orch.engine.step import StepContext
+from orch.engine.step import StepContext, task_timeout
 from orch.engine.worker import FAILED, OK, HostWorker, truthy
 from orch.errors import HostFailure, OrchError
 from orch.modules import registry
@@ -151,7 +151,7 @@ class PlayRun:
                            become_user=pick(task.become_user, play.become_user, opts.become_user),
                            become_method=pick(task.become_method, play.become_method, opts.become_method),
                            environment=environment, delegate_to=delegate,
-                           expect=self._expect(worker, task))
+                           expect=self._expect(worker, task), timeout=task_timeout(pick(task.timeout, None)))
 
     def _expect(self, worker: HostWorker, task: Task) -> str | None:
         guard = self.options.plan_guard

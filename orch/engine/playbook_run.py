@@ -13,7 +13,7 @@ from orch.engine.hoststate import HostState
 from orch.engine.options import RunOptions
 from orch.engine.play import PlayRun
 from orch.engine.resume import ResumeRecord
-from orch.engine.serial import batches
+from orch.engine.serial import batches, ordered
 from orch.engine.variables import HostVars, merge_layers
 from orch.errors import OrchError, ParseError
 from orch.events import EventBus
@@ -303,6 +303,8 @@ class PlaybookRun:
     def _run_play(self, play: Play) -> bool:
         pattern = self._pattern(play)
         hosts = self.inventory.select(pattern, limit=self.options.limit)
+        if play.order is not None:  # templated as Ansible does: play vars and extra vars
+            hosts = ordered(hosts, self.templar.template(play.order, {**play.vars, **self.extra_vars}))
         self.bus.emit("play_started", play=play.name or str(pattern), hosts=[h.name for h in hosts])
         if not hosts:
             self.bus.emit("warning", message=f"no hosts matched pattern {pattern!r}; skipping play")

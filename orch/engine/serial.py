@@ -1,12 +1,27 @@
-"""``serial``: split a play's hosts into batches (numbers, percentages, lists)."""
+"""A play's hosts: put in the play's ``order``, split into ``serial`` batches (numbers, percentages, lists)."""
 
 from __future__ import annotations
 
 import math
+import random
 from typing import Any
 
 from orch.errors import UsageError
 from orch.templating.templar import OMIT
+
+
+def ordered(hosts: list, order: Any) -> list:
+    """``hosts`` (inventory order, each with a ``name``) as the play's ``order`` asks."""
+    if order in (None, "", "inventory"):
+        return list(hosts)
+    if order in ("sorted", "reverse_sorted"):
+        return sorted(hosts, key=lambda h: h.name, reverse=order == "reverse_sorted")
+    if order == "reverse_inventory":
+        return list(reversed(hosts))
+    if order == "shuffle":
+        return random.sample(hosts, len(hosts))
+    raise UsageError(f"play 'order' must be one of inventory, reverse_inventory, sorted, reverse_sorted, "
+                     f"shuffle; got {order!r}")
 
 
 def _size(value: Any, total: int) -> int:

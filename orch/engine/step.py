@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import time
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -27,6 +28,8 @@ class StepContext:
     environment: dict[str, Any] = field(default_factory=dict)
     delegate_to: str | None = None
     expect: str | None = None  # applying a saved plan: the fingerprint this step must still have
+    timeout: int | None = None  # the task's ``timeout`` keyword: seconds this attempt may take (0: none)
+    started: float = field(default_factory=time.monotonic)
 
     @property
     def templar(self):
@@ -80,6 +83,34 @@ class StepContext:
         if self.expect == NOT_PLANNED:
             return {"failed": True, "drift": True, "changed": False,
                     "msg": "this step is not in the plan (the host is not where the plan left it)"}
+        limit = None
+        if self.timeout:  # what is left of the task's time; the agent stops the module when it runs out
+            left = self.started + self.timeout - time.monotonic()
+            if left <= 0:
+                return timed_out(self.timeout)
+            limit = {"seconds": left, "period": self.timeout}
         session = self.worker.session_for(self)
         return session.run(module, args, check=self.check, diff=self.diff, environment=self.environment,
-                           expect=self.expect)
+                           expect=self.expect, timeout=limit)
+
+
+# Ansible's bounds for a task's timeout (its alarm's limit).
+MAX_TIMEOUT = 100_000_000
+
+
+def task_timeout(value: Any) -> int | None:
+    """The ``timeout`` keyword's templated value, checked as Ansible checks it when the task runs."""
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, (int, str)) or not str(value).strip().lstrip("-").isdigit():
+        raise HostFailure(f"Task failed: 'timeout' must be a whole number of seconds, got {value!r}")
+    seconds = int(value)
+    if not 0 <= seconds <= MAX_TIMEOUT:
+        raise HostFailure(f"Task failed: Timeout {seconds} is invalid, it must be between 0 and {MAX_TIMEOUT}.")
+    return seconds
+
+
+def timed_out(period: int) -> dict:
+    """The result of a task stopped by its ``timeout``, in Ansible's shape (the ``timedout`` test reads it)."""
+    return {"failed": True, "changed": False, "msg": f"Task failed: Timed out after {period} second(s).",
+            "timedout": {"period": period}}

@@ -9,7 +9,7 @@ from __future__ import annotations
 # Inherited from block/role/import down to every task (task value wins).
 INHERITED = (
     "become", "become_user", "become_method", "become_flags", "check_mode", "diff", "ignore_errors",
-    "ignore_unreachable", "no_log", "run_once", "delegate_to", "delegate_facts", "any_errors_fatal",
+    "ignore_unreachable", "no_log", "run_once", "delegate_to", "delegate_facts", "any_errors_fatal", "timeout",
 )
 
 COMMON = frozenset({"name", "when", "tags", "vars", "environment", "collections", *INHERITED})
@@ -23,7 +23,7 @@ PLAY = frozenset({
     "name", "hosts", "vars", "vars_files", "gather_facts", "become", "become_user", "become_method", "become_flags",
     "serial", "max_fail_percentage", "any_errors_fatal", "force_handlers", "pre_tasks", "roles", "tasks",
     "post_tasks", "handlers", "tags", "environment", "check_mode", "diff", "ignore_errors", "ignore_unreachable",
-    "no_log", "run_once", "remote_user", "port", "connection", "collections", "strategy", "gather_subset",
+    "no_log", "run_once", "remote_user", "port", "connection", "collections", "strategy", "gather_subset", "order",
 })
 ROLE_ENTRY = frozenset({"role", "name", "tags", "when", "vars", *INHERITED, "environment"})
 IMPORT_PLAYBOOK = frozenset({"import_playbook", "ansible.builtin.import_playbook", "name", "vars", "when", "tags"})
@@ -34,13 +34,11 @@ UNSUPPORTED_TASK = {
     "connection": "orch does not support 'connection' on a task (set it on the play or in the inventory)",
     "remote_user": "orch does not support 'remote_user' on a task (set it on the play or in the inventory)",
     "port": "orch does not support 'port' on a task (set it on the play or in the inventory)",
-    "timeout": "orch does not support the task 'timeout' keyword (yet)",
     "module_defaults": "orch does not support 'module_defaults' (yet)",
     "debugger": "orch does not support 'debugger'",
 }
 UNSUPPORTED_PLAY = {
     "vars_prompt": "orch does not support 'vars_prompt'; pass values with -e",
-    "order": "orch does not support the play 'order' keyword (yet)",
     "throttle": "orch does not support 'throttle' (yet)",
     "module_defaults": "orch does not support 'module_defaults' (yet)",
     "debugger": "orch does not support 'debugger'",
@@ -51,6 +49,8 @@ UNSUPPORTED_PLAY = {
 # orch runs each host at its own pace and syncs hosts only where it is observable (engine/gate.py):
 # that already is what 'free' and 'host_pinned' promise, and what 'linear' plays can observe.
 SUPPORTED_STRATEGIES = frozenset({"linear", "free", "host_pinned"})
+# The play's ``order``: how its hosts are sorted before batches are cut.
+HOST_ORDERS = frozenset({"inventory", "reverse_inventory", "sorted", "reverse_sorted", "shuffle"})
 
 # with_<name> loops orch understands (the engine runs the matching lookup).
 WITH_LOOKUPS = frozenset({

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from typing import Any
 
-from orch.errors import Location, OrchError, ParseError
+from orch.errors import Location, OrchError, ParseError, TemplateError
 from orch.playbook import keywords as kw
 from orch.playbook.includes import static_name
 from orch.playbook.model import Play, Playbook, Role
@@ -13,9 +13,11 @@ from orch.playbook.roles import role_entry, role_handlers, role_items
 from orch.playbook.scope import Scope, check_keys, expect, loc_of, _type_name
 from orch.playbook.tags import normalize_tags
 from orch.playbook.tasks import collections_keyword, conditions, parse_tasks
-from orch.templating import is_template
+from orch.templating import Templar, is_template
 from orch import yamlsrc
 from orch.yamlsrc import load_file
+
+_TEMPLAR = Templar()
 
 
 def load_playbook(path: str | os.PathLike, extra_vars: dict[str, Any] | None = None,
@@ -174,6 +176,23 @@ def _vars_file(item: Any, basedir: str, where: Location | None, must_exist: bool
     return path
 
 
+def _check_strategy(entry: dict, variables: dict, where: Location | None) -> None:
+    """``strategy``, templated with the play's and extra vars as Ansible does when the play starts."""
+    strategy = entry.get("strategy")
+    if strategy is None:
+        return
+    here = loc_of(entry, "strategy", where)
+    name = strategy
+    if isinstance(strategy, str) and is_template(strategy):
+        try:
+            name = _TEMPLAR.template(strategy, variables)
+        except TemplateError as exc:
+            raise ParseError(f"'strategy': {exc.message}", location=here) from None
+    if str(name).removeprefix("ansible.builtin.") not in kw.SUPPORTED_STRATEGIES:
+        known = ", ".join(sorted(kw.SUPPORTED_STRATEGIES))
+        raise ParseError(f"orch does not support strategy {name!r} (only {known})", location=here)
+
+
 def _load_play(entry: dict, path: str, extra_vars: dict, where: Location | None, outer_vars: dict) -> Play:
     check_keys(entry, kw.PLAY, kw.UNSUPPORTED_PLAY, "play", where)
     basedir = os.path.dirname(path)
@@ -181,12 +200,8 @@ def _load_play(entry: dict, path: str, extra_vars: dict, where: Location | None,
     play = Play(location=location, hosts=_hosts(entry, where), basedir=basedir)
     if entry.get("name") is not None:
         play.name = str(expect(entry["name"], (str, int, float), "'name'", loc_of(entry, "name", where)))
-    strategy = entry.get("strategy")
-    if strategy is not None and str(strategy).removeprefix("ansible.builtin.") not in kw.SUPPORTED_STRATEGIES:
-        known = ", ".join(sorted(kw.SUPPORTED_STRATEGIES))
-        raise ParseError(f"orch does not support strategy {strategy!r} (only {known})",
-                         location=loc_of(entry, "strategy", where))
     play.vars = dict(expect(entry.get("vars") or {}, (dict,), "'vars'", loc_of(entry, "vars", where)))
+    _check_strategy(entry, {**outer_vars, **play.vars, **extra_vars}, where)
     play.vars_files = _vars_files(entry, basedir, where)
     for key in ("gather_facts", "gather_subset", "become", "become_user", "become_method", "become_flags", "max_fail_percentage",
                 "any_errors_fatal", "force_handlers", "ignore_errors", "ignore_unreachable", "check_mode", "diff",
@@ -195,6 +210,8 @@ def _load_play(entry: dict, path: str, extra_vars: dict, where: Location | None,
             setattr(play, key, entry[key])
     if "serial" in entry:
         play.serial = _serial(entry["serial"], loc_of(entry, "serial", where))
+    if entry.get("order") is not None:  # a wrong name fails when the play starts, as in Ansible
+        play.order = expect(entry["order"], (str,), "'order'", loc_of(entry, "order", where))
     try:
         play.tags = normalize_tags(entry.get("tags"))
     except TypeError:

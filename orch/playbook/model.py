@@ -47,6 +47,7 @@ class Task:
     delay: Any = None
     async_val: Any = None             # ``async``: seconds a background job may run (None: run in the foreground)
     poll: Any = None                  # ``poll``: seconds between checks of the job; 0: do not wait for it
+    timeout: Any = None               # ``timeout``: seconds each attempt may take (0 or None: no limit)
     tags: list[str] = field(default_factory=list)   # effective tags (inherited included)
     become: Any = None
     become_user: Any = None
@@ -136,6 +137,7 @@ class Play:
     become_method: Any = None
     become_flags: Any = None
     serial: Any = None  # int, "30%", or a list of those
+    order: Any = None  # the hosts' order: inventory (None), reverse_inventory, sorted, reverse_sorted, shuffle
     max_fail_percentage: Any = None
     any_errors_fatal: Any = False
     force_handlers: Any = False

@@ -89,6 +89,12 @@ def unreachable(value: Any) -> bool:
     return bool(_result(value, "unreachable").get("unreachable", False))
 
 
+def timedout(value: Any) -> bool:
+    """A task stopped by its ``timeout`` keyword: its result names the period."""
+    stopped = _result(value, "timedout").get("timedout")
+    return bool(stopped and isinstance(stopped, Mapping) and stopped.get("period"))
+
+
 def finished(value: Any) -> bool:
     return bool(_result(value, "finished").get("finished", True))
 
@@ -141,6 +147,7 @@ TESTS = {
     "changed": changed, "change": changed,
     "skipped": skipped, "skip": skipped,
     "unreachable": unreachable,
+    "timedout": timedout,
     "finished": finished,
     "match": match,
     "search": search,

@@ -24,8 +24,11 @@ ANSIBLE_PLAYBOOK = shutil.which("ansible-playbook", path=BIN) or shutil.which("a
 def _workdir(case: str, tmp_path: Path) -> Path:
     work = tmp_path / case
     shutil.copytree(CASES / case, work)
+    local = f"ansible_connection=local ansible_python_interpreter={sys.executable}"
+    own = CASES / case / "hosts.ini"  # a case may name hosts of its own; every host runs on the controller
     (work / "inventory.ini").write_text(
-        f"[testgroup]\ntesthost ansible_connection=local ansible_python_interpreter={sys.executable}\n")
+        f"{own.read_text()}\n[all:vars]\n{local.replace(' ', chr(10))}\n" if own.exists()
+        else f"[testgroup]\ntesthost {local}\n")
     return work
 
 
