@@ -24,8 +24,8 @@ def wait_for_connection(step: "StepContext", args: dict) -> dict:
     """Retry connecting and a ping through the agent until it answers (after a reboot, say)."""
     if step.check:
         return {"changed": False, "skipped": True, "msg": "wait_for_connection does not run in check mode"}
+    start = time.time()  # elapsed counts the delay too, as Ansible's does
     time.sleep(args["delay"])
-    start = time.time()
     problem = ""
     fresh = False
     while True:

@@ -162,7 +162,8 @@ class PlayRun:
         return guard.expect(worker.state.name, step_key(task, worker.item_index))
 
     def validate(self, task: Task, args: dict, name: str) -> dict:
-        if task.problem is not None:  # found at load, reported now that a host reached the task
+        # Found at load, reported now that a host reached the task (validate_args words InvalidOptions itself).
+        if task.problem is not None and not isinstance(task.problem, registry.InvalidOptions):
             raise HostFailure(f"{task.problem.location}: {task.problem.message}", location=task.problem.location,
                               task=name)
         if task.foreign is not None:

@@ -365,12 +365,28 @@ def _alias_map(spec: Mapping[str, dict]) -> dict[str, str]:
     return out
 
 
+# Actions that check their option names only when they run, and say so in these words (Ansible's
+# _VALID_ARGS): a task with other names fails on the host that reaches it with that message.
+OPTION_NAMES_AT_RUN = frozenset({"wait_for_connection", "fail", "group_by", "set_stats"})
+
+
+class InvalidOptions(ParseError):
+    """Unknown option names of an OPTION_NAMES_AT_RUN action: validate_args reports them again at run time."""
+
+
+def _invalid_options(info: ModuleInfo, args: Mapping[str, Any], known: Mapping[str, str]) -> str | None:
+    bad = [str(key) for key in args if key not in known]
+    return f"Invalid options for {info.name}: {','.join(bad)}" if bad else None
+
+
 def check_arg_names(module: str, args: Mapping[str, Any], location: Location | None = None) -> None:
     """Load-time check: every argument name must be known (or an alias)."""
     info = get_info(module)
     if info.spec is None or info.extra.get("passthrough"):
         return  # pass-through arguments are the backend's to check, when the task runs
     known = _alias_map(info.spec)
+    if info.name in OPTION_NAMES_AT_RUN and (message := _invalid_options(info, args, known)):
+        raise InvalidOptions(message, location=location_of_key(args, location))
     for key in args:
         if key not in known:
             if key == "_raw_params":
@@ -471,6 +487,8 @@ def validate_args(module: str, args: Mapping[str, Any], location: Location | Non
     spec = info.spec
     known = _alias_map(spec)
     out: dict[str, Any] = {}
+    if info.name in OPTION_NAMES_AT_RUN and (message := _invalid_options(info, args, known)):
+        raise ParseError(message, location=location)
     backend = info.extra.get("passthrough")
     if backend:
         out.update(_backend_args(info.name, backend, {k: v for k, v in args.items() if k not in known}, location))

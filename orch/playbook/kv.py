@@ -14,7 +14,8 @@ from orch.errors import Location, ParseError
 
 _OPEN = {"{{": "}}", "{%": "%}", "{#": "#}"}
 _KEY = re.compile(r"^[A-Za-z_][\w-]*$")
-# Where a task keeps arguments written as one template until run time.
+# Where a task keeps the templates that give (part of) its arguments at run time, lowest first:
+# ``args: "{{ splat }}"`` and free-form words that are one template (``file: path=x {{ more }}``).
 VARIABLE_PARAMS = "_variable_params"
 # Keys that command/shell/script take out of a free-form string.
 FREE_FORM_KEYS = frozenset({
@@ -69,16 +70,12 @@ def split_args(text: str, location: Location | None = None) -> list[str]:
     return words
 
 
-def whole_template(text: str) -> bool:
-    """Arguments given as one template (``add_host: "{{ host_data }}"``): a mapping known at run time."""
-    text = text.strip()
-    if not (text.startswith("{{") and text.endswith("}}")):
-        return False
-    try:
-        words = split_args(text)
-    except ParseError:
-        return False
-    return len(words) == 1 and _split_pair(words[0]) is None
+def possibly_all_template(text: str) -> bool:
+    """Free-form words that are one template (``{{ host_data }}``): a mapping of arguments at run time.
+
+    Ansible's test, kept as loose as its own: starts with a Jinja opening and ends with a closing.
+    """
+    return text.startswith(("{{", "{%", "{#", "#jinja2:")) and text.endswith(("}}", "%}", "#}"))
 
 
 def unquote(value: str) -> str:

@@ -10,7 +10,7 @@ from orch.playbook import keywords as kw
 from orch.playbook.includes import static_name
 from orch.playbook.model import Play, Playbook, Role
 from orch.playbook.roles import role_entry, role_handlers, role_items
-from orch.playbook.scope import Scope, check_keys, expect, loc_of, _type_name
+from orch.playbook.scope import Scope, check_keys, expect, loc_of, type_name
 from orch.playbook.tags import normalize_tags
 from orch.playbook.tasks import collections_keyword, conditions, parse_tasks
 from orch.templating import Templar, is_template
@@ -61,7 +61,7 @@ def _load_plays(path: str, stack: tuple[str, ...], extra_vars: dict, where: Loca
     for entry in data:
         entry_loc = loc_of(entry, None, loc_of(data, None, here))
         if not isinstance(entry, dict):
-            raise ParseError(f"a play must be a mapping, got {_type_name(entry)}", location=entry_loc)
+            raise ParseError(f"a play must be a mapping, got {type_name(entry)}", location=entry_loc)
         if "import_playbook" in entry or "ansible.builtin.import_playbook" in entry:
             plays += _import_playbook(entry, path, stack + (path,), extra_vars, entry_loc, outer_vars)
         else:

@@ -8,7 +8,7 @@ from typing import Any
 from orch.errors import Location, ParseError
 from orch.playbook import keywords as kw
 from orch.playbook.model import Role, TaskItem
-from orch.playbook.scope import Scope, expect, loc_of, _type_name
+from orch.playbook.scope import Scope, expect, loc_of, type_name
 from orch.yamlsrc import load_file
 
 
@@ -186,7 +186,7 @@ def role_entry(entry: Any, scope: Scope, where: Location | None) -> Role:
     if isinstance(entry, str):
         return load_role(entry, scope, where, {}, {}, scope)
     if not isinstance(entry, dict):
-        raise ParseError(f"a role entry must be a name or a mapping, got {_type_name(entry)}", location=where)
+        raise ParseError(f"a role entry must be a name or a mapping, got {type_name(entry)}", location=where)
     name = entry.get("role", entry.get("name"))
     if not isinstance(name, str) or not name:
         raise ParseError("a role entry needs 'role: NAME'", location=where)

@@ -63,11 +63,11 @@ def expect(value: Any, types: tuple[type, ...], what: str, where: Location | Non
     if isinstance(value, bool) and bool not in types:
         raise ParseError(f"{what} must be {_names(types)}, got a boolean", location=where)
     if not isinstance(value, types):
-        raise ParseError(f"{what} must be {_names(types)}, got {_type_name(value)}", location=where)
+        raise ParseError(f"{what} must be {_names(types)}, got {type_name(value)}", location=where)
     return value
 
 
-def _type_name(value: Any) -> str:
+def type_name(value: Any) -> str:
     if value is None:
         return "nothing (null)"
     for base, name in ((bool, "a boolean"), (int, "a number"), (float, "a number"), (str, "a string"),
@@ -103,5 +103,5 @@ def conditions(value: Any, what: str, where: Location | None) -> list[Any]:
     for item in items:
         if isinstance(item, (dict, list)) or item is None:
             raise ParseError(f"{what} must be an expression (string), a boolean or a list of them, "
-                             f"got {_type_name(item)}", location=getattr(item, "loc", None) or where)
+                             f"got {type_name(item)}", location=getattr(item, "loc", None) or where)
     return list(items)

@@ -9,9 +9,9 @@ from orch.errors import Location, ParseError
 from orch.foreign.resolve import ModuleSearch, Resolved, resolve
 from orch.modules import registry
 from orch.playbook import keywords as kw
-from orch.playbook.kv import FREE_FORM_KEYS, VARIABLE_PARAMS, parse_kv, whole_template
+from orch.playbook.kv import FREE_FORM_KEYS, VARIABLE_PARAMS, parse_kv, possibly_all_template
 from orch.playbook.model import Block, LoopSpec, Task, TaskItem
-from orch.playbook.scope import Scope, check_keys, conditions, expect, key_loc, loc_of, _type_name
+from orch.playbook.scope import Scope, check_keys, conditions, expect, key_loc, loc_of, type_name
 from orch.playbook.tags import normalize_tags
 from orch.templating import is_template
 
@@ -34,7 +34,7 @@ def parse_tasks(data: Any, scope: Scope, what: str = "tasks", where: Location | 
 def parse_item(data: Any, scope: Scope, where: Location | None) -> list[TaskItem]:
     where = loc_of(data, None, where)
     if not isinstance(data, dict):
-        raise ParseError(f"a task must be a mapping (module: args, ...), got {_type_name(data)}", location=where)
+        raise ParseError(f"a task must be a mapping (module: args, ...), got {type_name(data)}", location=where)
     if "block" in data:
         return [_parse_block(data, scope, where)]
     for key in ("rescue", "always"):
@@ -181,36 +181,56 @@ def _search(scope: Scope) -> ModuleSearch:
     return ModuleSearch(scope.playbook_dir, tuple(dict.fromkeys(dirs)), tuple(scope.collections))
 
 
-def _module_args(module: str, raw: Any, data: dict, where: Location | None, native: bool = True) -> dict[str, Any]:
+# Modules that keep free-form words themselves although they take key=value arguments (Ansible keeps a
+# fact named _raw_params for set_fact); the Windows ones are free-form modules orch has no native code for.
+_KEEP_RAW = frozenset({"set_fact", "win_command", "win_shell"})
+
+
+def _module_args(module: str, raw: Any, data: dict, where: Location | None,
+                 native: bool = True) -> tuple[dict[str, Any], str | None]:
+    """The task's arguments, and the problem that fails it when a host reaches it (or None).
+
+    As Ansible's parse_kv: ``k=v`` words are arguments; other words are free-form text, which
+    only free-form modules take. For any other module, words that are one template give a
+    mapping of arguments at run time (below the ``k=v`` ones); other words fail the task when it
+    runs, not the load.
+    """
     info = registry.get_info(module) if native else None
+    layers: list[str] = []  # templates giving mappings at run time, lowest first
+    problem = None
     if raw is None:
         args: dict[str, Any] = {}
     elif isinstance(raw, dict):
         args = dict(raw)
     elif isinstance(raw, (str, int, float)) and not isinstance(raw, bool):
         text = str(raw)
-        if (info is None or not info.free_form) and whole_template(text):
-            return {VARIABLE_PARAMS: text}  # checked when templated, at run time
-        if info is None:
-            args = parse_kv(text, free_form=True, location=where)  # other words: _raw_params, as Ansible
-        elif info.free_form:
-            if info.name in ("command", "shell", "script", "raw"):
-                keys = FREE_FORM_KEYS if info.name != "raw" else frozenset({"executable"})
-                args = parse_kv(text, free_form=True, location=where, free_form_keys=keys)
-            else:
-                args = {"_raw_params": text.strip()}
-        elif info.name == "meta":  # pragma: no cover - meta is free form
-            args = {"_raw_params": text}
+        if info is not None and info.name in ("command", "shell", "script", "raw"):
+            keys = FREE_FORM_KEYS if info.name != "raw" else frozenset({"executable"})
+            args = parse_kv(text, free_form=True, location=where, free_form_keys=keys)
         else:
-            args = parse_kv(text, location=where)
+            args = parse_kv(text, free_form=True, location=where)
+            words = args.get("_raw_params")
+            takes_words = (info is not None and info.free_form) or module.rsplit(".", 1)[-1] in _KEEP_RAW
+            if words is not None and not takes_words:
+                del args["_raw_params"]
+                if possibly_all_template(words):
+                    layers.append(words)
+                else:
+                    problem = (f"module {module!r} does not support raw params (free-form words {words!r}); "
+                               "give it key=value arguments")
     else:
         raise ParseError(f"arguments of {module!r} must be a mapping or a 'key=value' string",
                          location=loc_of(raw, None, where))
-    if "args" in data and data["args"] is not None:
-        extra = expect(data["args"], (dict,), "'args'", loc_of(data, "args", where))
+    extra = data.get("args")
+    if isinstance(extra, str) and possibly_all_template(extra):
+        layers.insert(0, extra)  # below the module's own arguments and its free-form template
+    elif extra is not None:
+        extra = expect(extra, (dict,), "'args' (a mapping, or a template giving one)", loc_of(data, "args", where))
         for k, v in extra.items():
             args.setdefault(k, v)
-    return args
+    if layers:
+        args[VARIABLE_PARAMS] = layers
+    return args, problem
 
 
 def _check_native_args(module: str, args: dict, raw: Any, where: Location | None) -> None:
@@ -232,7 +252,7 @@ def _loop(data: dict, where: Location | None) -> LoopSpec | None:
     here = loc_of(data, key, where)
     if key == "loop":
         if not isinstance(value, (list, str)):
-            raise ParseError(f"'loop' must be a list or a template string, got {_type_name(value)}", location=here)
+            raise ParseError(f"'loop' must be a list or a template string, got {type_name(value)}", location=here)
         return LoopSpec("loop", value)
     name = key[5:]
     if key in kw.UNSUPPORTED_TASK:
@@ -275,15 +295,17 @@ def _parse_task(data: dict, scope: Scope, where: Location | None) -> list[TaskIt
     resolved = Resolved(written) if is_template(written) else resolve(written, search)
     module = resolved.module
     native = resolved.found is None and resolved.problem is None and not is_template(written)
-    args = _module_args(module, raw_args, data, mod_loc, native)
-    problem = resolved.problem
+    args, words_problem = _module_args(module, raw_args, data, mod_loc, native)
+    problem = resolved.problem or words_problem
+    found: ParseError | None = ParseError(problem, location=mod_loc or location) if problem else None
     if native:
         try:
             _check_native_args(module, args, raw_args, mod_loc)
         except ParseError as exc:
-            if module in _INCLUDES or module in registry.CONTROLLER_MODULES:
-                raise  # how the playbook is built, or a controller action: Ansible refuses these at parse time too
-            problem, mod_loc = exc.message, exc.location or mod_loc
+            if module in _INCLUDES:
+                raise  # how the playbook is built: Ansible refuses these at parse time too
+            exc.location = exc.location or mod_loc or location
+            found = found or exc  # free-form words the module does not take come first: they explain the rest
 
     if module == "import_tasks":
         from orch.playbook.includes import import_tasks
@@ -299,7 +321,7 @@ def _parse_task(data: dict, scope: Scope, where: Location | None) -> list[TaskIt
                 name=str(data["name"]) if data.get("name") not in (None, "") else None,  # 'name:' left empty
                 when=own.when, tags=own.tags, vars=own.vars, environment=own.environment,
                 role=scope.role, is_handler=scope.is_handler, search=search, foreign=resolved.found,
-                problem=ParseError(problem, location=mod_loc or location) if problem else None)
+                problem=found)
     for name in kw.INHERITED:
         if name in own.keywords:
             setattr(task, name, own.keywords[name])

@@ -44,7 +44,7 @@ def error_of(path):
          "unknown loop_control keyword 'loopvar' (did you mean 'loop_var'?)"),
         ("- hosts: all\n  tasks:\n    - file: path=/x stat=touch\n", 3, "module 'file' has no argument 'stat' (did you mean 'state'?)"),
         ("- hosts: all\n  tasks:\n    - copy:\n        src: a\n        dset: b\n", 4, "has no argument 'dset' (did you mean 'dest'?)"),
-        ("- hosts: all\n  tasks:\n    - file: /x\n", 3, "expected key=value arguments, got '/x'"),
+        ("- hosts: all\n  tasks:\n    - file: /x\n", 3, "module 'file' does not support raw params (free-form words '/x')"),
         ("- hosts: all\n  tasks:\n    - command: echo 'oops\n", 3, "unbalanced quote"),
         ("- hosts: all\n  tasks:\n    - ping:\n      listen: x\n", 4, "'listen' is only valid on handlers"),
         ("- hosts: all\n  tasks:\n    - rescue: []\n", 3, "'rescue' needs a 'block'"),
