@@ -152,7 +152,8 @@ _MODULES: list[ModuleInfo] = [
                mutually_exclusive=(("deb", "name"),),
                required_one_of=(("autoremove", "deb", "name", "upgrade", "update_cache", "clean", "autoclean"),)),
     # Other arguments go to the backend module (Ansible's package action does the same): checked there.
-    ModuleInfo("package", {"name": _o("list", elements="str", required=True), "state": _o(required=True),
+    # 'state' is documented as required, but Ansible's package action hands the backend its own default.
+    ModuleInfo("package", {"name": _o("list", elements="str", required=True), "state": _o(default="present"),
                            "use": _o(default="auto")}, extra={"passthrough": "apt"}),
     ModuleInfo("pip", {"name": _o("list", elements="str"), "version": _o(), "requirements": _o(), "virtualenv": P,
                        "virtualenv_site_packages": _o("bool", default=False),

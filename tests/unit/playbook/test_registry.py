@@ -72,3 +72,14 @@ def test_check_arg_names():
     check_arg_names("add_host", {"whatever": 1})  # a module without a spec takes anything
     with pytest.raises(ParseError, match="has no argument 'whatever'"):
         check_arg_names("docker_container", {"whatever": 1})
+
+
+def test_package_state_defaults_to_present():
+    """Ansible's package action lets the backend default 'state' (documented as required)."""
+    assert validate_args("package", {"name": "cron"})["state"] == "present"
+
+
+def test_actions_checking_option_names_at_run_time_say_so_in_ansibles_words():
+    with pytest.raises(ParseError) as err:
+        validate_args("wait_for_connection", {"foo": "bar", "timeout": 3})
+    assert err.value.message == "Invalid options for wait_for_connection: foo"
