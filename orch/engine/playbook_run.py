@@ -75,6 +75,7 @@ class PlaybookRun:
         self.options = options
         self.bus = bus
         self.templar = templar or Templar()
+        self.templar.inventory = inventory
         self.playbook_dir = os.path.dirname(os.path.abspath(playbook.path))
         self.extra_vars = dict(options.extra_vars)
         self.custom_stats = CustomStats()  # set_stats data, in the summary event

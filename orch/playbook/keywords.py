@@ -56,6 +56,6 @@ HOST_ORDERS = frozenset({"inventory", "reverse_inventory", "sorted", "reverse_so
 WITH_LOOKUPS = frozenset({
     "items", "list", "dict", "indexed_items", "together", "nested", "cartesian", "sequence", "fileglob",
     "first_found", "flattened", "random_choice", "lines", "file", "env", "inventory_hostnames", "template",
-    "subelements",
+    "subelements", "ini", "csvfile", "unvault", "varnames", "password",
 })
 LOOP_CONTROL = frozenset({"loop_var", "index_var", "label", "pause", "extended", "extended_allitems", "break_when"})

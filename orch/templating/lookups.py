@@ -1,8 +1,7 @@
-"""Jinja globals: ``lookup``/``query``/``q`` with the common lookup plugins, ``now``.
+"""Jinja globals: ``lookup``/``query``/``q`` with the common lookup plugins, ``now``, ``undef``.
 
-Lookups run on the controller. Relative file names are searched like Ansible
-does: the role's ``files``/``templates`` dir, the role, the playbook's
-``files``/``templates`` dir, the playbook dir, the Templar's searchpath.
+Lookups run on the controller; each family has a module of its own (``lookup_*.py``),
+this one holds the simple ones and the table. Files are found as in ``lookup_paths``.
 """
 
 from __future__ import annotations
@@ -18,54 +17,15 @@ from typing import TYPE_CHECKING, Any
 from jinja2 import pass_context
 
 from orch.errors import TemplateError
+from orch.templating.lookup_csvfile import lookup_csvfile
+from orch.templating.lookup_ini import lookup_ini
+from orch.templating.lookup_names import lookup_inventory_hostnames, lookup_varnames
+from orch.templating.lookup_paths import find_file, find_optional, read_text, search_dirs
 from orch.templating.password_lookup import lookup_password
 from orch.templating.sequence import lookup_sequence
 
 if TYPE_CHECKING:  # pragma: no cover
     from orch.templating.templar import Templar
-
-
-def _search_dirs(ctx: Any, templar: "Templar", subdir: str) -> list[str]:
-    """Folders a relative name is looked for in, in Ansible's order (``ansible_search_path``, then the playbook's)."""
-    dirs: list[str] = []
-    paths = ctx.parent.get("ansible_search_path") if "ansible_search_path" in ctx.parent else None
-    if not isinstance(paths, list):
-        paths = [ctx.parent.get(var) for var in ("role_path",) if var in ctx.parent]
-    basedir = ctx.parent.get("playbook_dir") if "playbook_dir" in ctx.parent else None
-    for base in [*paths, basedir, *templar.searchpath]:
-        if not isinstance(base, str) or not base:
-            continue
-        if base.endswith("/tasks"):  # a role's task folder: the role's own subdir first
-            dirs.append(os.path.join(os.path.dirname(base), subdir))
-        dirs += [os.path.join(base, subdir), base]
-    dirs.append(os.getcwd())
-    return list(dict.fromkeys(dirs))
-
-
-def find_file(ctx: Any, templar: "Templar", name: str, subdir: str) -> str:
-    found = _find(ctx, templar, name, subdir)
-    if found is None:
-        raise TemplateError(f"lookup: could not find file {name!r}")
-    return found
-
-
-def _find(ctx: Any, templar: "Templar", name: str, subdir: str) -> str | None:
-    name = os.path.expanduser(str(name))
-    if os.path.isabs(name):
-        return name if os.path.exists(name) else None
-    for base in _search_dirs(ctx, templar, subdir):
-        candidate = os.path.join(base, name)
-        if os.path.exists(candidate):
-            return candidate
-    return None
-
-
-def _read(path: str) -> str:
-    try:
-        with open(path, encoding="utf-8") as fh:
-            return fh.read()
-    except (OSError, UnicodeDecodeError) as exc:
-        raise TemplateError(f"lookup: cannot read {path!r}: {exc}") from None
 
 
 def _lookup_env(ctx: Any, templar: "Templar", terms: list, default: Any = "", **_: Any) -> list:
@@ -75,10 +35,15 @@ def _lookup_env(ctx: Any, templar: "Templar", terms: list, default: Any = "", **
 def _lookup_file(ctx: Any, templar: "Templar", terms: list, rstrip: bool = True, lstrip: bool = False, **_: Any) -> list:
     out = []
     for term in terms:
-        text = _read(find_file(ctx, templar, term, "files"))
+        text = read_text(find_file(ctx, templar, term, "files"), templar)
         text = text.rstrip() if rstrip else text
         out.append(text.lstrip() if lstrip else text)
     return out
+
+
+def _lookup_unvault(ctx: Any, templar: "Templar", terms: list, **_: Any) -> list:
+    """Each file's text as it is, decrypted when vault-encrypted."""
+    return [read_text(find_file(ctx, templar, term, "files"), templar) for term in terms]
 
 
 def _lookup_template(ctx: Any, templar: "Templar", terms: list, template_vars: dict | None = None,
@@ -96,8 +61,8 @@ def _lookup_template(ctx: Any, templar: "Templar", terms: list, template_vars: d
         variables.update(template_path=term, template_fullpath=os.path.abspath(path))
         variables.setdefault("ansible_managed", "Ansible managed")  # as the template module has it
         variables.update(template_vars or {})
-        searchpath = [os.path.dirname(os.path.abspath(path)), *_search_dirs(ctx, templar, "templates")]
-        out.append(templar.render_value(_read(path), variables, source=path, options=settings,
+        searchpath = [os.path.dirname(os.path.abspath(path)), *search_dirs(ctx, templar, "templates")]
+        out.append(templar.render_value(read_text(path, templar), variables, source=path, options=settings,
                                         searchpath=list(dict.fromkeys(searchpath))))
     return out
 
@@ -161,7 +126,7 @@ def _lookup_fileglob(ctx: Any, templar: "Templar", terms: list, **_: Any) -> lis
     out: list = []
     for term in terms:
         pattern = str(term)
-        bases = [""] if os.path.isabs(pattern) else _search_dirs(ctx, templar, "files")
+        bases = [""] if os.path.isabs(pattern) else search_dirs(ctx, templar, "files")
         for base in bases:
             found = sorted(p for p in glob.glob(os.path.join(base, pattern)) if os.path.isfile(p))
             if found:
@@ -203,7 +168,7 @@ def _lookup_first_found(ctx: Any, templar: "Templar", terms: list, skip: bool = 
     skip = skip or any(isinstance(t, dict) and t.get("skip") for t in terms)
     names = _first_found_names(terms, files or [], paths or [])
     for name in names:
-        found = _find(ctx, templar, name, _subdir)
+        found = find_optional(ctx, templar, name, _subdir)
         if found is not None:
             return [os.path.normpath(found)]
     if skip:
@@ -272,6 +237,11 @@ LOOKUPS: dict[str, Callable[..., list]] = {
     "subelements": _lookup_subelements,
     "sequence": lookup_sequence,
     "password": lookup_password,
+    "unvault": _lookup_unvault,
+    "varnames": lookup_varnames,
+    "inventory_hostnames": lookup_inventory_hostnames,
+    "csvfile": lookup_csvfile,
+    "ini": lookup_ini,
 }
 
 

@@ -194,6 +194,7 @@ class Templar:
         self.vault = vault or _no_vault
         self.searchpath = list(searchpath or [])
         self.random_seed = random_seed
+        self.inventory: Any = None  # the run's Inventory, for lookups that read it (set by the engine)
         self.environment = _make_environment(self)
         self.environments = Environments(self.environment)
         self._templates: dict[tuple[str, str], jinja2.Template] = {}
