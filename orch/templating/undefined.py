@@ -21,14 +21,14 @@ class OrchUndefined(StrictUndefined):
         if self._undefined_hint:
             return self._undefined_hint
         if self._undefined_obj is missing:
-            return f"undefined variable {self._undefined_name!r}"
+            return f"{self._undefined_name!r} is undefined"  # Ansible's wording, which playbooks assert on
         owner = type(self._undefined_obj).__name__
-        return f"undefined variable: object of type {owner!r} has no attribute {self._undefined_name!r}"
+        return f"object of type {owner!r} has no attribute {self._undefined_name!r}"
 
     def _chain(self, attr: Any) -> "OrchUndefined":
         # Keep the root cause in the message but show the full access path.
         if self._undefined_obj is missing and not self._undefined_hint:
-            hint = f"undefined variable {self._undefined_name!r} (in '{self._undefined_name}.{attr}')"
+            hint = f"{self._undefined_name!r} is undefined (in '{self._undefined_name}.{attr}')"
         else:
             hint = self._undefined_message
         return OrchUndefined(hint=hint, name=f"{self._undefined_name}.{attr}")

@@ -52,7 +52,7 @@ PLAYBOOKS = {
     "task_rescue_alone.yml": (2, "task_rescue_alone.yml:3:7", "'rescue' needs a 'block'"),
     "loop_control_typo.yml": (2, "loop_control_typo.yml:5:22", "did you mean 'loop_var'?"),
     "handler_listen_on_task.yml": (2, "handler_listen_on_task.yml:4:7", "only valid on handlers"),
-    "hosts_undefined_var.yml": (2, "hosts_undefined_var.yml:1:10", "undefined variable 'nowhere'"),
+    "hosts_undefined_var.yml": (2, "hosts_undefined_var.yml:1:10", "'nowhere' is undefined"),
     "import_tasks_missing.yml": (2, "import_tasks_missing.yml:3:7", "file not found: '_no_such_file.yml'"),
     "import_tasks_loop.yml": (2, "_loop_b.yml:2:3", "include loop"),
     "import_tasks_bad_yaml.yml": (2, "_bad_tasks.yml:3:8", "invalid YAML"),
@@ -69,10 +69,10 @@ PLAYBOOKS = {
     "task_bad_jinja_arg.yml": (1, "task_bad_jinja_arg.yml:5:14", "template syntax error"),
     "task_bad_jinja_when.yml": (1, "task_bad_jinja_when.yml:3:7", "template syntax error"),
     "task_unknown_filter.yml": (1, "task_unknown_filter.yml:5:14", "'no_such_filter'"),
-    "task_undefined_var.yml": (1, "task_undefined_var.yml:5:14", "undefined variable 'not_defined_anywhere'"),
+    "task_undefined_var.yml": (1, "task_undefined_var.yml:5:14", "'not_defined_anywhere' is undefined"),
     "extra_recursive_var.yml": (1, "extra_recursive_var.yml:7:7", "recursive loop detected in template: a -> b -> a"),
     "template_bad_jinja.yml": (1, "_bad.j2:3", "template syntax error"),  # the end of the template (trim_blocks, as Ansible)
-    "template_undefined.yml": (1, "_undef.j2:2", "undefined variable 'undefined_in_template'"),
+    "template_undefined.yml": (1, "_undef.j2:2", "'undefined_in_template' is undefined"),
 }
 
 # Ansible finds these only when a host runs the task: orch run fails the task there (exit 1, with

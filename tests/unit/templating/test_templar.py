@@ -68,21 +68,21 @@ def test_recursion_loop_detected():
 
 
 def test_undefined_names_variable():
-    with pytest.raises(TemplateError, match="undefined variable 'foo'"):
+    with pytest.raises(TemplateError, match="'foo' is undefined"):
         T.template("{{ foo }}", {})
-    with pytest.raises(TemplateError, match=r"undefined variable 'foo' \(in 'foo.bar'\)"):
+    with pytest.raises(TemplateError, match=r"'foo' is undefined \(in 'foo.bar'\)"):
         T.template("{{ foo.bar }}", {})
     with pytest.raises(TemplateError, match="has no attribute 'bar'"):
         T.template("{{ foo.bar }}", {"foo": {"x": 1}})
-    with pytest.raises(TemplateError, match="undefined variable 'foo'"):
+    with pytest.raises(TemplateError, match="'foo' is undefined"):
         T.template("a {{ foo }} b", {})
-    with pytest.raises(TemplateError, match="undefined variable 'zz'.*while templating variable 'a'"):
+    with pytest.raises(TemplateError, match="'zz' is undefined.*while templating variable 'a'"):
         T.template("{{ a }}", {"a": "{{ zz }}"})
 
 
 def test_undefined_in_expression_uses():
     for expr in ["foo == 1", "foo | length", "foo ~ 'x'", "foo"]:
-        with pytest.raises(TemplateError, match="undefined variable 'foo'"):
+        with pytest.raises(TemplateError, match="'foo' is undefined"):
             T.template("{{ %s }}" % expr, {})
 
 
@@ -98,7 +98,7 @@ def test_error_location_and_task():
     loc = Location("site.yml", 12, 7)
     with pytest.raises(TemplateError) as err:
         T.template({"msg": "{{ nope }}"}, {}, location=loc, task="say hi")
-    assert str(err.value).startswith("site.yml:12:7: task 'say hi': undefined variable 'nope'")
+    assert str(err.value).startswith("site.yml:12:7: task 'say hi': 'nope' is undefined")
     assert err.value.exit_code == 2
 
 
@@ -155,7 +155,7 @@ def test_evaluate_bare_expressions():
     assert T.evaluate("'}}' in s", {"s": "a}}"}) is True
     assert T.evaluate("{{ x }}", v) == 3  # delimiters are tolerated
     assert T.evaluate(True, v) is True
-    with pytest.raises(TemplateError, match="undefined variable 'y'"):
+    with pytest.raises(TemplateError, match="'y' is undefined"):
         T.evaluate("y", {})
 
 
@@ -173,7 +173,7 @@ def test_is_true():
         T.is_true("s", v)
     with pytest.raises(TemplateError) as err:
         T.is_true("nope", {}, location=Location("p.yml", 4), task="t")
-    assert str(err.value).startswith("p.yml:4: task 't': undefined variable 'nope'")
+    assert str(err.value).startswith("p.yml:4: task 't': 'nope' is undefined")
 
 
 def test_compiled_templates_cached():
