@@ -1,14 +1,15 @@
-"""More facts for setup, grouped as Ansible's gather_subset names them (hardware, network, virtual, min).
+"""More facts for setup, one function per collector as Ansible's gather_subset names them.
 
 Each function reads /proc, /sys or /etc once and returns plain values; a part the
 host does not have gives Ansible's empty value for it, never an error.
 """
 
+import json
 import os
 import platform
+import stat
+import subprocess
 import time
-
-SUBSETS = ("hardware", "network", "virtual")  # gather_subset's optional parts (min is always there)
 
 
 def read(path, default=""):
@@ -77,34 +78,95 @@ def identity():
     return facts
 
 
-def platform_more():
-    bits = platform.architecture()[0].replace("bit", "")
-    cmdline = read("/proc/cmdline").split()
+def userspace():
+    return {"userspace_bits": platform.architecture()[0].replace("bit", ""),
+            "userspace_architecture": platform.machine()}
+
+
+def cmdline():
     parsed = {}
-    for word in cmdline:
+    for word in read("/proc/cmdline").split():
         key, sep, value = word.partition("=")
         parsed[key] = value if sep else True
-    version = read("/etc/debian_version").strip() or ""
-    minor = version.split(".")[1] if version.count(".") >= 1 else ""
-    facts = {"userspace_bits": bits, "userspace_architecture": platform.machine(),
-             "cmdline": parsed, "proc_cmdline": parsed, "is_chroot": _is_chroot(),
-             "selinux": {"status": "disabled"} if not os.path.isdir("/sys/fs/selinux") else {"status": "enabled"},
-             "apparmor": {"status": "enabled" if os.path.isdir("/sys/kernel/security/apparmor") else "disabled"},
-             "fips": read("/proc/sys/crypto/fips_enabled").strip() == "1",
-             "lsb": {}, "local": {}}
-    if minor:
-        facts["distribution_minor_version"] = minor
+    return {"cmdline": parsed, "proc_cmdline": parsed}
+
+
+def selinux():
+    return {"selinux": {"status": "enabled" if os.path.isdir("/sys/fs/selinux") else "disabled"}}
+
+
+def apparmor():
+    return {"apparmor": {"status": "enabled" if os.path.isdir("/sys/kernel/security/apparmor") else "disabled"}}
+
+
+def fips():
+    return {"fips": read("/proc/sys/crypto/fips_enabled").strip() == "1"}
+
+
+def dns():
     nameservers = [line.split()[1] for line in read("/etc/resolv.conf").splitlines()
                    if line.startswith("nameserver") and len(line.split()) > 1]
-    facts["dns"] = {"nameservers": nameservers} if nameservers else {}
-    return facts
+    return {"dns": {"nameservers": nameservers} if nameservers else {}}
 
 
-def _is_chroot():
+def chroot():
     try:
-        return os.stat("/").st_ino != os.stat("/proc/1/root/.").st_ino
+        return {"is_chroot": os.stat("/").st_ino != os.stat("/proc/1/root/.").st_ino}
     except OSError:
-        return False
+        return {"is_chroot": False}
+
+
+def loadavg():
+    load = read("/proc/loadavg").split()
+    return {"loadavg": {"1m": float(load[0]), "5m": float(load[1]), "15m": float(load[2])} if len(load) >= 3 else {}}
+
+
+def ssh_pub_keys():
+    """The host's public SSH keys, from the first folder that has any."""
+    for folder in ("/etc/ssh", "/etc/openssh", "/etc"):
+        facts = {}
+        for kind in ("dsa", "rsa", "ecdsa", "ed25519"):
+            fields = read("%s/ssh_host_%s_key.pub" % (folder, kind)).split()
+            if len(fields) >= 2:
+                facts["ssh_host_key_%s_public" % kind] = fields[1]
+                facts["ssh_host_key_%s_public_keytype" % kind] = fields[0]
+        if facts:
+            return facts
+    return {}
+
+
+def local_facts(fact_path):
+    """``ansible_local``: each NAME.fact of fact_path, run when executable, read as JSON or else INI."""
+    import configparser
+    import glob
+    local = {}
+    for path in sorted(glob.glob(os.path.join(fact_path, "*.fact"))):
+        name = os.path.basename(path)[:-len(".fact")]
+        try:
+            if os.stat(path).st_mode & stat.S_IXUSR:
+                proc = subprocess.run([path], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+                if proc.returncode != 0:
+                    local[name] = "fact script %s failed (rc %d): %s" % (path, proc.returncode,
+                                                                       proc.stderr.decode(errors="replace"))
+                    continue
+                text = proc.stdout.decode()
+            else:
+                text = read(path)
+        except (OSError, UnicodeDecodeError) as exc:
+            local[name] = "cannot read fact %s: %s" % (path, exc)
+            continue
+        try:
+            local[name] = json.loads(text)
+            continue
+        except ValueError:
+            pass
+        parser = configparser.ConfigParser()
+        try:
+            parser.read_string(text)
+            local[name] = {section: dict(parser.items(section)) for section in parser.sections()}
+        except configparser.Error as exc:
+            local[name] = "fact %s is neither JSON nor INI: %s" % (path, exc)
+    return local
 
 
 def meminfo():
@@ -126,7 +188,6 @@ def hardware():
     sockets = {line.split(":")[1].strip() for line in read("/proc/cpuinfo").splitlines()
                if line.startswith("physical id")}
     uptime = read("/proc/uptime").split()
-    load = read("/proc/loadavg").split()
     return {
         "memory_mb": {"real": {"total": total, "free": free, "used": total - free},
                       "nocache": {"free": nocache_free, "used": total - nocache_free},
@@ -138,7 +199,6 @@ def hardware():
         "processor_nproc": len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else cpus,
         "processor_threads_per_core": 1,
         "uptime_seconds": int(float(uptime[0])) if uptime else 0,
-        "loadavg": {"1m": float(load[0]), "5m": float(load[1]), "15m": float(load[2])} if len(load) >= 3 else {},
     }
 
 

@@ -45,6 +45,8 @@ PRESENT_ABSENT = _o(choices=["present", "absent"], default="present")
 SERVICE_STATES = ["reloaded", "restarted", "started", "stopped"]
 _CMD_COMMON = {"_raw_params": _o(), "cmd": _o(), "chdir": P, "creates": P, "removes": P}
 _PATH_REQ = _o("path", required=True, aliases=["dest", "destfile", "name"])
+_SETUP_ARGS = {"gather_subset": _o("list", elements="str", default=["all"]), "gather_timeout": _o("int", default=10),
+               "filter": _o("list", elements="str", default=[]), "fact_path": _o("path", default="/etc/ansible/facts.d")}
 
 # community.docker argument names (the subset orch implements; see orch/docker/).
 _DOCKER_SPECS: dict[str, dict[str, dict[str, Any]]] = {
@@ -282,10 +284,9 @@ _MODULES: list[ModuleInfo] = [
                             "backup": _o("bool", default=False), "decrypt": _o("bool", default=True),
                             **FILE_COMMON}),
     ModuleInfo("async_status", {"jid": _o(required=True), "mode": _o(default="status", choices=["cleanup", "status"])}),
-    ModuleInfo("setup", {"gather_subset": _o("list", elements="str", default=["all"]),
-                         "gather_timeout": _o("int", default=10), "filter": _o("list", elements="str", default=[]),
-                         "fact_path": _o("path", default="/etc/ansible/facts.d")}),
-    ModuleInfo("gather_facts", {"parallel": B}),
+    ModuleInfo("setup", _SETUP_ARGS),
+    # gather_facts hands its arguments to setup (the one facts module orch runs).
+    ModuleInfo("gather_facts", {**_SETUP_ARGS, "parallel": B}),
     ModuleInfo("include_vars", {"_raw_params": _o(), "file": P, "dir": P, "name": _o(), "depth": _o("int", default=0),
                                 "files_matching": _o(), "ignore_files": L,
                                 "extensions": _o("list", default=["json", "yaml", "yml"]),

@@ -97,6 +97,29 @@ def test_setup_facts(session):
     assert "memtotal_mb" not in minimal and "default_ipv4" not in minimal and "env" in minimal
 
 
+def test_setup_gathers_the_collectors_gather_subset_names(session):
+    dist = session.run("setup", {"gather_subset": ["!all", "!min", "distribution"]})["ansible_facts"]
+    assert dist["os_family"] and "distribution_version" in dist
+    assert not {"env", "hostname", "python", "memtotal_mb"} & set(dist)
+    both = session.run("setup", {"gather_subset": "!all,!min,env,python"})["ansible_facts"]
+    assert set(both) == {"env", "python", "gather_subset", "module_setup"}
+    assert both["gather_subset"] == ["!all", "!min", "env", "python"] and both["python"]["version_info"][0] == 3
+    bad = session.run("setup", {"gather_subset": ["distribution", "nope"]})
+    assert bad["failed"] and "unknown subset 'nope'" in bad["msg"]
+
+
+def test_setup_reads_local_facts(session, tmp_path):
+    (tmp_path / "app.fact").write_text('{"port": 8080}')
+    (tmp_path / "ini.fact").write_text("[general]\nname = web\n")
+    script = tmp_path / "run.fact"
+    script.write_text("#!/bin/sh\necho '{\"made\": true}'\n")
+    script.chmod(0o755)
+    (tmp_path / "other.txt").write_text("ignored")
+    facts = session.run("setup", {"gather_subset": ["!all", "!min", "local"], "fact_path": str(tmp_path)})
+    assert facts["ansible_facts"]["local"] == {"app": {"port": 8080}, "ini": {"general": {"name": "web"}},
+                                               "run": {"made": True}}
+
+
 def test_missing_python_is_a_clear_failure():
     conn = connection_for("localhost", options_for("localhost", {"ansible_connection": "local",
                                                                  "ansible_python_interpreter": "/nope/python3"}))

@@ -11,7 +11,7 @@ import socket
 import struct
 import sys
 
-from .. import facts_more
+from .. import facts_more, facts_select
 from ..context import ModuleFailed
 
 
@@ -47,7 +47,7 @@ def _distribution():
     name = rel.get("NAME", dist_id).split(" ")[0]
     if dist_id == "rhel":
         name = "RedHat"
-    return {
+    facts = {
         "distribution": name,
         "distribution_version": version,
         "distribution_major_version": version.split(".")[0] if version else "",
@@ -55,6 +55,9 @@ def _distribution():
         "os_family": family,
         "pkg_mgr": _PKG_MGRS.get(family, "unknown"),
     }
+    if version.count(".") >= 1:
+        facts["distribution_minor_version"] = version.split(".")[1]
+    return facts
 
 
 def _memory():
@@ -100,76 +103,102 @@ def _user():
         facts.update(user_id=entry.pw_name, user_dir=entry.pw_dir, user_shell=entry.pw_shell)
     except (ImportError, KeyError):
         facts["user_id"] = str(uid)
+    facts.update(facts_more.identity())
     return facts
 
 
-def _subsets(wanted):
-    """The optional parts gather_subset asks for: 'all', names, '!name' (min is always gathered)."""
-    words = wanted if isinstance(wanted, list) else [w.strip() for w in str(wanted or "all").split(",")]
-    chosen = set()
-    for word in words:
-        word = str(word).strip()
-        if word == "all":
-            chosen.update(facts_more.SUBSETS)
-        elif word == "!all":
-            chosen.clear()
-        elif word.startswith("!"):
-            chosen.discard(word[1:])
-        elif word in facts_more.SUBSETS:
-            chosen.add(word)
-        elif word not in ("min", "!min"):
-            raise ModuleFailed("gather_subset: unknown subset %r (known: all, min, %s)"
-                               % (word, ", ".join(facts_more.SUBSETS)))
-    return chosen
-
-
-def gather(subsets=facts_more.SUBSETS):
+def _platform():
     uname = os.uname()
     fqdn = socket.getfqdn()
-    hostname = uname.nodename.split(".")[0]
     facts = {
-        "hostname": hostname,
-        "nodename": uname.nodename,
-        "fqdn": fqdn,
-        "domain": fqdn.partition(".")[2],
-        "system": uname.sysname,
-        "kernel": uname.release,
-        "kernel_version": uname.version,
-        "architecture": uname.machine,
-        "machine": uname.machine,
-        "python_version": platform.python_version(),
-        "python": {"executable": sys.executable, "version": {
-            "major": sys.version_info[0], "minor": sys.version_info[1], "micro": sys.version_info[2]}},
-        "service_mgr": _service_mgr(),
-        "machine_id": _read("/etc/machine-id").strip(),
-        "env": dict(os.environ),
-        "module_setup": True,
+        "hostname": uname.nodename.split(".")[0], "nodename": uname.nodename, "fqdn": fqdn,
+        "domain": fqdn.partition(".")[2], "system": uname.sysname, "kernel": uname.release,
+        "kernel_version": uname.version, "architecture": uname.machine, "machine": uname.machine,
+        "python_version": platform.python_version(), "machine_id": _read("/etc/machine-id").strip(),
     }
-    facts.update(_distribution())
-    facts.update(_user())
-    facts.update(facts_more.identity())
-    facts.update(facts_more.platform_more())
-    facts.update(facts_more.date_time())
-    if "hardware" in subsets:
-        facts.update(_memory())
-        facts.update(facts_more.hardware())
-        facts["processor_vcpus"] = os.cpu_count() or 1
-    if "network" in subsets:
-        facts["default_ipv4"] = _default_ipv4()
-        facts.update(facts_more.network(_interface_ipv4))
-    if "virtual" in subsets:
-        facts.update(facts_more.virtualization())
+    facts.update(facts_more.userspace())
     return facts
+
+
+def _python():
+    info = sys.version_info
+    return {"python": {
+        "version": {"major": info[0], "minor": info[1], "micro": info[2], "releaselevel": info[3], "serial": info[4]},
+        "version_info": list(info), "executable": sys.executable, "has_sslcontext": True,
+        "type": sys.implementation.name}}
+
+
+def _hardware():
+    facts = _memory()
+    facts.update(facts_more.hardware())
+    facts["processor_vcpus"] = os.cpu_count() or 1
+    return facts
+
+
+def _network():
+    facts = {"default_ipv4": _default_ipv4()}
+    facts.update(facts_more.network(_interface_ipv4))
+    return facts
+
+
+def _nothing():
+    return {}
+
+
+# One function per collector of facts_select.COLLECTORS, in the order they are gathered.
+_COLLECTORS = (
+    ("platform", _platform),
+    ("distribution", lambda: {k: v for k, v in _distribution().items() if k != "pkg_mgr"}),
+    ("lsb", lambda: {"lsb": {}}),
+    ("selinux", facts_more.selinux),
+    ("apparmor", facts_more.apparmor),
+    ("chroot", facts_more.chroot),
+    ("fips", facts_more.fips),
+    ("python", _python),
+    ("caps", _nothing),  # Ansible reads these with capsh, which hosts rarely have
+    ("pkg_mgr", lambda: {"pkg_mgr": _distribution()["pkg_mgr"]}),
+    ("service_mgr", lambda: {"service_mgr": _service_mgr()}),
+    ("cmdline", facts_more.cmdline),
+    ("date_time", facts_more.date_time),
+    ("env", lambda: {"env": dict(os.environ)}),
+    ("loadavg", facts_more.loadavg),
+    ("ssh_pub_keys", facts_more.ssh_pub_keys),
+    ("user", _user),
+    ("systemd", _nothing),
+    ("dns", facts_more.dns),
+    ("hardware", _hardware),
+    ("network", _network),
+    ("virtual", facts_more.virtualization),
+)
+
+
+def gather(collectors=facts_select.COLLECTORS, fact_path="/etc/ansible/facts.d"):
+    facts = {}
+    for name, collect in _COLLECTORS:
+        if name in collectors:
+            facts.update(collect())
+    if "local" in collectors:
+        facts["local"] = facts_more.local_facts(fact_path)
+    return facts
+
+
+def _filtered(facts, wanted):
+    import fnmatch
+    patterns = wanted if isinstance(wanted, list) else [p.strip() for p in str(wanted).split(",")]
+    return {k: v for k, v in facts.items()
+            if any(fnmatch.fnmatch(k, p) or fnmatch.fnmatch("ansible_" + k, p) for p in patterns)}
 
 
 def run(ctx, args):
+    # gather_timeout is accepted; every collector here reads local files and ends quickly.
     wanted = args.get("gather_subset") or ["all"]
-    facts = gather(_subsets(wanted))
-    facts["gather_subset"] = wanted if isinstance(wanted, list) else [str(wanted)]
-    wanted = args.get("filter")
-    if wanted:
-        import fnmatch
-        patterns = wanted if isinstance(wanted, list) else [p.strip() for p in str(wanted).split(",")]
-        facts = {k: v for k, v in facts.items()
-                 if any(fnmatch.fnmatch(k, p) or fnmatch.fnmatch("ansible_" + k, p) for p in patterns)}
+    try:
+        collectors = facts_select.collectors(wanted)
+    except ValueError as exc:
+        raise ModuleFailed(str(exc))
+    facts = gather(collectors, args.get("fact_path") or "/etc/ansible/facts.d")
+    facts["gather_subset"] = facts_select.words(wanted)
+    facts["module_setup"] = True
+    if args.get("filter"):
+        facts = _filtered(facts, args["filter"])
     return {"changed": False, "ansible_facts": facts}
