@@ -27,6 +27,13 @@ def inventory_sources(given: tuple[str, ...]) -> list[str]:
     raise UsageError("no inventory: pass -i INVENTORY (or set ORCH_INVENTORY)")
 
 
+def show_inventory_warnings(inv) -> None:
+    """What the inventory warned about while loading or matching (Ansible's [WARNING] lines), once."""
+    for message in inv.warnings:
+        click.echo(f"WARNING: {message}", err=True)
+    inv.warnings.clear()
+
+
 def ask_become_password(ask: bool) -> str | None:
     if ask:
         return click.prompt("BECOME password", hide_input=True, err=True)

@@ -10,6 +10,7 @@ from typing import Any
 import click
 import yaml
 
+from orch.cli.common import show_inventory_warnings
 from orch.errors import UsageError
 
 _inventory_option = click.option(
@@ -42,9 +43,7 @@ def _load(inventories: tuple[str, ...]) -> Any:
 
     with vault_installed(make_vault()):  # vaulted group_vars/host_vars open with $ORCH_/$ANSIBLE_VAULT_PASSWORD_FILE
         inv = load_inventory(default_sources(inventories))
-    for w in inv.warnings:
-        click.echo(f"WARNING: {w}", err=True)
-    inv.warnings.clear()
+    show_inventory_warnings(inv)
     return inv
 
 
@@ -84,8 +83,7 @@ def hosts_command(pattern: str, inventories: tuple[str, ...], limit: str | None)
     """Print the hosts matching PATTERN, one per line, in inventory order."""
     inv = _load(inventories)
     hosts = inv.select(pattern, limit)
-    for w in inv.warnings:
-        click.echo(f"WARNING: {w}", err=True)
+    show_inventory_warnings(inv)
     if not hosts:
         # like `ansible PATTERN --list-hosts`: no match is a warning, not a failure
         click.echo(f"WARNING: no hosts match pattern {pattern!r}" + (f" with limit {limit!r}" if limit else ""),

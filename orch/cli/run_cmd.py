@@ -7,7 +7,7 @@ import sys
 
 import click
 
-from orch.cli.common import ask_become_password, inventory_option, inventory_sources
+from orch.cli.common import ask_become_password, inventory_option, inventory_sources, show_inventory_warnings
 from orch.cli.errors import exit_with
 from orch.cli.resume_opts import resume_option
 from orch.cli.vault_opts import install_vault, pop_vault, reveal_inventory, vault_option_list, vault_templar
@@ -111,6 +111,7 @@ def execute_playbook(playbook, inventories, as_json, *, runs_dir=None, no_color=
     warn_problems(book)
     inventory = load_inventory(inventory_sources(inventories),
                                extra_vars_dirs=[os.path.dirname(os.path.abspath(playbook))])
+    show_inventory_warnings(inventory)
     reveal_inventory(vault, inventory)  # also checks every !vault value loaded so far: exit 2 before connecting
     bus = EventBus()
     vault.attach(bus.masker.remember)

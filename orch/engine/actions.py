@@ -11,6 +11,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import os
+import re
 import time
 from typing import TYPE_CHECKING
 
@@ -25,13 +26,19 @@ STAGE_LIMIT = 8 * 1024 * 1024  # larger files go in chunks, streamed from disk, 
 CHUNK = 4 * 1024 * 1024
 
 
+_UNDEFINED = re.compile(r"undefined variable '([^']+)'")
+
+
 def debug(step: "StepContext", args: dict) -> dict:
     if "var" in args:
         name = args["var"]
         try:
             value = step.templar.evaluate(str(name), step.vars)
-        except TemplateError:
-            value = "VARIABLE IS NOT DEFINED!"
+        except TemplateError as exc:
+            undefined = _UNDEFINED.search(exc.message)
+            if undefined is None:
+                raise OrchError(f"Error while resolving `var` expression: {exc.message}") from None
+            value = f"<< error 1 - '{undefined.group(1)}' is undefined >>"  # Ansible 2.19's placeholder
         return {"changed": False, str(name): value}
     return {"changed": False, "msg": args.get("msg", "Hello world!")}
 

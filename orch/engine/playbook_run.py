@@ -19,6 +19,7 @@ from orch.errors import OrchError, ParseError
 from orch.events import EventBus
 from orch.inventory import Inventory
 from orch.playbook.model import Play, Playbook, Role, Task
+from orch.playbook.varsfile import find_vars_file, vars_file_mapping
 from orch.templating import Templar
 from orch.yamlsrc import load_file
 
@@ -148,17 +149,14 @@ class PlaybookRun:
             candidates = entry if isinstance(entry, list) else [entry]
             for candidate in candidates:
                 name = self.templar.template(candidate, base)
-                path = name if os.path.isabs(name) else os.path.join(play.basedir or self.playbook_dir, name)
-                if not os.path.exists(path):
+                path = find_vars_file(name, play.basedir or self.playbook_dir)
+                if path is None:
                     if len(candidates) > 1:
                         continue
                     raise ParseError(f"vars file {name!r} not found", location=getattr(candidate, "loc", None))
                 data = self._vars_files_cache.get(path)
                 if data is None:
-                    data = load_file(path) or {}
-                    if not isinstance(data, dict):
-                        raise ParseError("a vars file must hold a mapping", location=getattr(data, "loc", None))
-                    self._vars_files_cache[path] = data
+                    data = self._vars_files_cache[path] = vars_file_mapping(load_file(path), path)
                 merged.update(data)
                 break
         return merged

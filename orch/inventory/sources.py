@@ -58,16 +58,29 @@ def load_inventory(sources: Iterable[str], extra_vars_dirs: Iterable[Path] = ())
     """Read every source into one inventory and resolve each host's variables."""
     inv = Inventory()
     vars_bases: list[Path] = []
+    parsed = 0
     for source in sources:
         if not source:
             continue
         inv.sources.append(source)
+        if _missing(source):  # Ansible warns and goes on with what it could parse
+            inv.warnings.append(f"Unable to parse {source} as an inventory source")
+            continue
+        parsed += 1
         base = _load_source(inv, source)
         if base is not None:
             vars_bases.append(base)
+    if inv.sources and not parsed:
+        inv.warnings.append("No inventory was parsed, only implicit localhost is available")
     inv.reconcile()
     resolve(inv, VarsDirs(vars_bases, extra_vars_dirs))
     return inv
+
+
+def _missing(source: str) -> bool:
+    """Neither a registered source, a host list, nor a path that exists."""
+    prefix, sep, _ = source.partition(":")
+    return not (sep and prefix in _REGISTRY) and "," not in source and not os.path.exists(source)
 
 
 def _load_source(inv: Inventory, source: str) -> Path | None:
@@ -83,9 +96,6 @@ def _load_source(inv: Inventory, source: str) -> Path | None:
     if path.is_dir():
         _load_dir(inv, path)
         return path
-    if not path.exists():
-        raise ParseError("inventory source not found (not a file, a directory nor a host list 'h1,h2,')",
-                         location=Location(source))
     load_file(inv, path)
     return path.parent
 

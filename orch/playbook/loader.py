@@ -13,6 +13,7 @@ from orch.playbook.roles import role_entry, role_handlers, role_items
 from orch.playbook.scope import Scope, check_keys, expect, loc_of, type_name
 from orch.playbook.tags import normalize_tags
 from orch.playbook.tasks import collections_keyword, conditions, parse_tasks
+from orch.playbook.varsfile import find_vars_file, vars_file_mapping
 from orch.templating import Templar, is_template
 from orch import yamlsrc
 from orch.yamlsrc import load_file
@@ -160,19 +161,17 @@ def _vars_file(item: Any, basedir: str, where: Location | None, must_exist: bool
     expect(item, (str,), "'vars_files' entries", loc_of(item, None, where))
     if is_template(item):
         return item  # resolved by the engine with host variables
-    path = os.path.normpath(os.path.join(basedir, os.path.expanduser(item)))
-    if not os.path.isfile(path):
+    path = find_vars_file(item, basedir)
+    if path is None:
         if must_exist:
             raise ParseError(f"vars file not found: {item!r}", location=loc_of(item, None, where))
-        return path
+        return os.path.normpath(os.path.join(basedir, os.path.expanduser(item)))
     with open(path, "rb") as fh:
         vaulted = fh.read(14) == b"$ANSIBLE_VAULT"
     # An encrypted file is checked now when a vault is installed (a wrong password stops the run before it
     # starts); without one (library use) it is left to the engine, which may be given a vault later.
     if not vaulted or yamlsrc.vault_installed():
-        data = load_file(path)
-        if data is not None and not isinstance(data, dict):
-            raise ParseError("a vars file must be a mapping", location=loc_of(data, None, Location(path)))
+        vars_file_mapping(load_file(path), path)
     return path
 
 

@@ -88,9 +88,12 @@ def test_bad_group_vars_file(tmp_path: Path) -> None:
     assert rc == 2 and f"{tmp_path / 'group_vars' / 'web.yml'}:1" in err and "mapping" in err
 
 
-def test_missing_inventory_path(tmp_path: Path) -> None:
-    rc, _, err = run(["inventory", "list", "-i", str(tmp_path / "nope.ini")])
-    assert rc == 2 and "nope.ini" in err and "not found" in err
+def test_missing_inventory_path_is_a_warning_as_in_ansible(tmp_path: Path) -> None:
+    rc, out, err = run(["inventory", "list", "-i", str(tmp_path / "nope.ini"), "-i", "h1,h2,", "--json"])
+    assert rc == 0 and f"WARNING: Unable to parse {tmp_path / 'nope.ini'} as an inventory source" in err
+    assert json.loads(out)["ungrouped"]["hosts"] == ["h1", "h2"]
+    rc, out, err = run(["inventory", "list", "-i", str(tmp_path / "nope.ini")])
+    assert rc == 0 and "WARNING: No inventory was parsed, only implicit localhost is available" in err
 
 
 def test_unknown_plugin_file(tmp_path: Path) -> None:

@@ -239,6 +239,23 @@ def test_vars_files(write):
     assert play.vars_files[2][1].endswith("vars/a.yml")
 
 
+def test_vars_files_found_and_read_as_ansible(write):
+    """vars/NAME before NAME in the play's folder; a list of mappings merges; an empty file is no error."""
+    write("vars/common.yml", "- {a: 1, b: 1}\n- {b: 2}\n")
+    write("common.yml", "not: this one\n")
+    write("empty.yml", "# nothing\n")
+    write("scalar.yml", "just text\n")
+    p = write("site.yml", """
+        - hosts: all
+          vars_files: [common.yml, empty.yml]
+    """)
+    play = load_playbook(p).plays[0]
+    assert play.vars_files[0].endswith("/vars/common.yml") and play.vars_files[1].endswith("/empty.yml")
+    bad = write("bad.yml", "- hosts: all\n  vars_files: [scalar.yml]\n")
+    with pytest.raises(ParseError, match="a vars file must hold a mapping or a list of mappings, got a string"):
+        load_playbook(bad)
+
+
 def test_handlers_listen(write):
     p = write("site.yml", """
         - hosts: all
