@@ -26,7 +26,7 @@ STAGE_LIMIT = 8 * 1024 * 1024  # larger files go in chunks, streamed from disk, 
 CHUNK = 4 * 1024 * 1024
 
 
-_UNDEFINED = re.compile(r"undefined variable '([^']+)'")
+_UNDEFINED = re.compile(r"'([^']+)' is undefined")
 
 
 def debug(step: "StepContext", args: dict) -> dict:
