@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 
 from orch.engine.include_vars import include_vars
 from orch.errors import HostFailure, OrchError, TemplateError
+from orch.yamlsrc import UnsafeText
 
 if TYPE_CHECKING:
     from orch.engine.worker import StepContext
@@ -32,6 +33,8 @@ _UNDEFINED = re.compile(r"'([^']+)' is undefined")
 def debug(step: "StepContext", args: dict) -> dict:
     if "var" in args:
         name = args["var"]
+        if isinstance(name, UnsafeText):  # Ansible 2.19 evaluates no expression marked !unsafe
+            raise OrchError(f"Error while resolving `var` expression: untrusted template or expression {name!r}")
         try:
             value = step.templar.evaluate(str(name), step.vars)
         except TemplateError as exc:

@@ -91,7 +91,7 @@ def add_host(step: "StepContext", args: dict) -> dict:
     groups = _names(_take(rest, _GROUP_KEYS))
     name, port = _split_port(str(name).strip())
     if port is not None:
-        rest["ansible_port"] = port
+        rest["ansible_ssh_port"] = port  # the name Ansible's add_host sets
     inv = step.worker.run.pb.inventory
     with inv.lock:
         changed = name not in inv.hosts
