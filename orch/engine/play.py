@@ -111,7 +111,8 @@ class PlayRun:
 
     def connect(self, state: "HostState") -> HostConnection:
         if state.connection is None:
-            state.connection = HostConnection(state.name, state.inventory_vars, self.pb.connection_overrides(self.play))
+            hostvars = self.pb.connection_vars(state, self, state.inventory_vars)
+            state.connection = HostConnection(state.name, hostvars, self.pb.connection_overrides(self.play))
         return state.connection
 
     def delegate_connection(self, name: str) -> HostConnection:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+import sys
 import threading
 
 from orch.engine.control_actions import CustomStats
@@ -21,6 +22,7 @@ from orch.inventory import Inventory
 from orch.playbook.model import Play, Playbook, Role, Task
 from orch.playbook.varsfile import find_vars_file, vars_file_mapping
 from orch.templating import Templar
+from orch.templating.templar import is_template
 from orch.yamlsrc import load_file
 
 # Templates reading these see other hosts' progress (``groups`` changes with group_by/add_host).
@@ -183,8 +185,18 @@ class PlaybookRun:
             "ansible_forks": self.options.forks,
             "ansible_verbosity": self.options.verbosity,
             "ansible_version": {"full": "2.19.0", "major": 2, "minor": 19, "revision": 0, "string": "2.19.0 (orch)"},
+            "ansible_playbook_python": sys.executable,  # the controller's Python, as Ansible names it
             "ansible_facts": state.facts,
         }
+
+    def connection_vars(self, state: HostState, play_run: PlayRun, hostvars: dict) -> dict:
+        """A host's connection variables templated with its variables, as Ansible uses them
+        (``ansible_python_interpreter: "{{ ansible_playbook_python }}"``)."""
+        pending = [name for name, value in hostvars.items() if name.startswith("ansible_") and is_template(value)]
+        if not pending:
+            return hostvars
+        variables = self.host_level_vars(state, play_run)
+        return {**hostvars, **{name: self.templar.template(hostvars[name], variables) for name in pending}}
 
     def host_level_vars(self, state: HostState, play_run: PlayRun) -> dict:
         defaults, role_vars = self._layers(play_run)

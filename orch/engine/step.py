@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from orch.errors import HostFailure
+from orch.templating.template_vars import template_vars
 
 if TYPE_CHECKING:
     from orch.engine.worker import HostWorker
@@ -70,8 +71,8 @@ class StepContext:
     def render_template_file(self, text: str, path: str, options: dict | None = None) -> str:
         """A template file rendered for this step; ``options``: the template module's Jinja settings."""
         variables = dict(self.vars)
-        variables.update(template_path=path, template_host=os.uname().nodename,
-                         template_fullpath=os.path.abspath(path), template_destpath=None,
+        given, dest = (options or {}).get("src") or path, (options or {}).get("dest")  # as the task named them
+        variables.update(template_vars(str(given), path, str(dest) if dest is not None else None),
                          ansible_managed=self.vars.get("ansible_managed", "Ansible managed"))
         searchpath = [os.path.dirname(os.path.abspath(path)), *self.search_dirs("templates")]
         return self.templar.render_text(text, variables, source=path, options=options,

@@ -23,6 +23,7 @@ from orch.templating.lookup_names import lookup_inventory_hostnames, lookup_varn
 from orch.templating.lookup_paths import find_file, find_optional, read_text, search_dirs
 from orch.templating.password_lookup import lookup_password
 from orch.templating.sequence import lookup_sequence
+from orch.templating.template_vars import template_vars as about_template
 
 if TYPE_CHECKING:  # pragma: no cover
     from orch.templating.templar import Templar
@@ -58,7 +59,7 @@ def _lookup_template(ctx: Any, templar: "Templar", terms: list, template_vars: d
     for term in terms:
         path = find_file(ctx, templar, term, "templates")
         variables = dict(ctx.parent._frame.variables)
-        variables.update(template_path=term, template_fullpath=os.path.abspath(path))
+        variables.update(about_template(str(term), path))
         variables.setdefault("ansible_managed", "Ansible managed")  # as the template module has it
         variables.update(template_vars or {})
         searchpath = [os.path.dirname(os.path.abspath(path)), *search_dirs(ctx, templar, "templates")]
