@@ -48,11 +48,13 @@ class Overlay:
 
 
 class Context:
-    def __init__(self, agent, check: bool = False, diff: bool = False, env=None) -> None:
+    def __init__(self, agent, check: bool = False, diff: bool = False, env=None, overlay: bool = True) -> None:
         self.agent = agent
         self.check = check
         self.diff = diff
         self.env = env or {}
+        # Without the run's overlay (Ansible's check mode), a step's predictions live only as long as it.
+        self._own_overlay = None if overlay else Overlay()
 
     @property
     def state(self) -> dict:
@@ -62,6 +64,8 @@ class Context:
     @property
     def overlay(self) -> Overlay:
         """The plan overlay (check mode): see :class:`Overlay`."""
+        if self._own_overlay is not None:
+            return self._own_overlay
         overlay = self.agent.state.get("overlay")
         if overlay is None:
             overlay = self.agent.state["overlay"] = Overlay()

@@ -87,7 +87,8 @@ class Agent:
         return self._run_once(step, False)
 
     def _run_once(self, step: dict, check: bool) -> dict:
-        ctx = Context(self, check=check, diff=bool(step.get("diff")), env=step.get("environment") or {})
+        ctx = Context(self, check=check, diff=bool(step.get("diff")), env=step.get("environment") or {},
+                      overlay=step.get("overlay", True))
         limit = step.get("timeout") or {}
         try:
             with alarm(limit.get("seconds")):

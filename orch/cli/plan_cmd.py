@@ -31,6 +31,7 @@ def plan_command(playbook, inventories, as_json, out, detailed_exitcode, record,
     def setup(book, inventory, options, bus):
         options.diff = True  # the agent always diffs, so a plan's fingerprints cover the content
         options.plan_recorder = recorder
+        options.plan_overlay = True
         made["identity"] = plan.identity(book, inventory, options)
         made["options"] = options
         if not as_json:

@@ -111,8 +111,11 @@ class AgentSession:
         return answer
 
     def run(self, module: str, args: dict, *, check: bool = False, diff: bool = False,
-            environment: dict | None = None, expect: str | None = None, timeout: dict | None = None) -> dict:
+            environment: dict | None = None, expect: str | None = None, timeout: dict | None = None,
+            overlay: bool = True) -> dict:
         fields = {"module": module, "args": args, "check": check, "diff": diff, "environment": environment or {}}
+        if not overlay:
+            fields["overlay"] = False  # check mode as Ansible's: each check sees only the host
         if expect is not None:
             fields["expect"] = expect  # a saved plan's fingerprint: check, and refuse on drift
         if timeout is not None:

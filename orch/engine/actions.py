@@ -15,6 +15,7 @@ import re
 import time
 from typing import TYPE_CHECKING
 
+from orch.engine.facts import variable_name_problem
 from orch.engine.include_vars import include_vars
 from orch.errors import HostFailure, OrchError, TemplateError
 from orch.yamlsrc import UnsafeText
@@ -51,8 +52,9 @@ def set_fact(step: "StepContext", args: dict) -> dict:
     if not facts:
         raise OrchError("set_fact needs at least one variable (name: value)")
     for key in facts:
-        if not isinstance(key, str) or not key.isidentifier():
-            raise OrchError(f"set_fact: {key!r} is not a valid variable name")
+        problem = variable_name_problem(key)
+        if problem:
+            raise OrchError(f"set_fact: {problem}")
     return {"changed": False, "ansible_facts": facts, "_set_fact": True}
 
 

@@ -36,7 +36,7 @@ def _text(task: Task) -> str:
 
 def _eligible(worker: "HostWorker", task: Task) -> bool:
     return (isinstance(task, Task) and task.module not in _NOT_BATCHED and not is_template(task.module)
-            and task.module not in actions.CONTROLLER_ACTIONS and task.loop is None and not task.until
+            and task.module not in actions.CONTROLLER_ACTIONS and task.loop is None and task.retries is None
             and not task.run_once and not task.delegate_to and not task.timeout and not worker.run.needs_gate(task))
 
 
@@ -132,7 +132,7 @@ def _send(worker: "HostWorker", items: list[_Prepared]) -> list[dict[str, Any]]:
         return []
     first = items[0].step
     steps = [{"module": module, "args": args, "check": p.step.check, "diff": p.step.diff,
-              "environment": p.step.environment,
+              "environment": p.step.environment, "overlay": p.step.overlay,
               "ignore_errors": p.task.failed_when is not None or p.task.ignore_errors is True}
              for p in items for module, args in [p.wire]]
     session = worker.session_for(first)

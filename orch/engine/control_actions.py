@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from orch.agent.modules.assemble import join_fragments
 from orch.engine.argspec import validate
+from orch.engine.facts import variable_name_problem
 from orch.errors import HostFailure, OrchError
 
 if TYPE_CHECKING:
@@ -87,8 +88,9 @@ def _merged(old: dict, new: dict) -> dict:
 def set_stats(step: "StepContext", args: dict) -> dict:
     data = args["data"]
     for key in data:
-        if not isinstance(key, str) or not key.isidentifier():
-            return {"failed": True, "changed": False, "msg": f"set_stats: {key!r} is not a valid variable name"}
+        problem = variable_name_problem(key)
+        if problem:
+            return {"failed": True, "changed": False, "msg": f"set_stats: {problem}"}
     stats = {"data": data, "per_host": args["per_host"], "aggregate": args["aggregate"]}
     step.worker.run.pb.custom_stats.update(step.host_name if args["per_host"] else "_run", data, args["aggregate"])
     return {"changed": False, "ansible_stats": stats}

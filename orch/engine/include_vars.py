@@ -66,9 +66,8 @@ def _include_vars(step: "StepContext", args: dict) -> dict[str, Any]:
             raise OrchError("include_vars: Could not find file to include (no 'file', 'dir' or file name given)")
         paths = [step.find_file(str(name), "vars")]
     merged: dict = {}
-    for path in paths:
-        data = _mapping(path)
-        merged = combine(merged, data, recursive=True) if args.get("hash_behaviour") == "merge" else {**merged, **data}
+    for path in paths:  # a folder's files replace each other's top-level names; merge applies only below
+        merged.update(_mapping(path))
     facts = {args["name"]: merged} if args.get("name") else merged
     if args.get("hash_behaviour") == "merge":  # mappings merge into the host's current values too
         for key, value in facts.items():

@@ -42,7 +42,7 @@ def _bad(kind: str, value: Any) -> list:
 
 
 # with_<name> forms done here; the others run the lookup plugin of that name.
-NATIVE_KINDS = frozenset({"loop", "items", "flattened", "indexed_items", "dict", "nested", "cartesian", "together",
+NATIVE_KINDS = frozenset({"loop", "list", "items", "flattened", "indexed_items", "dict", "nested", "cartesian", "together",
                           "sequence", "fileglob", "random_choice"})
 
 
@@ -50,6 +50,8 @@ def loop_items(kind: str, value: Any, search_dirs: list[str]) -> list:
     """Items for an already templated loop value."""
     if kind == "loop":
         return _as_list(value, kind)
+    if kind == "list":  # the list lookup: one term that is not a list (a string, a mapping) is one item
+        return _as_list(value, kind) if isinstance(value, (list, tuple, Iterator)) or value is None else [value]
     if kind in ("items", "flattened"):
         return _flatten(_as_list(value, kind), 1 if kind == "items" else None)
     if kind == "indexed_items":

@@ -14,6 +14,7 @@ class RunOptions:
     extra_vars: dict[str, Any] = field(default_factory=dict)
     forks: int = 25
     check: bool = False
+    plan_overlay: bool = False  # orch plan: later checks see what earlier steps would do (run --check: as Ansible)
     diff: bool = False
     become: bool | None = None
     become_user: str | None = None

@@ -6,6 +6,8 @@ import threading
 from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING, Any, Callable
 
+from orch.booleans import parse_bool
+from orch.engine.environment import step_environment
 from orch.engine.gate import Gate
 from orch.engine.hostconn import HostConnection
 from orch.engine.step import StepContext, task_timeout
@@ -26,6 +28,14 @@ def _ordinals(play: Play) -> dict[int, int]:
         for task in iter_tasks(items):
             order.setdefault(id(task), len(order) + 1)
     return order
+
+
+def _flag(value: Any, keyword: str) -> bool:
+    """A boolean keyword's value; anything else fails the task when it runs, as in Ansible."""
+    flag = parse_bool(value)
+    if flag is None:
+        raise OrchError(f"{keyword}: The value {str(value)!r} could not be converted to 'bool'")
+    return flag
 
 
 class PlayRun:
@@ -134,25 +144,22 @@ class PlayRun:
             return None
 
         become = pick(task.become, play.become, opts.become)
-        become = truthy(become) if become is not None else None  # None: the host's ansible_become
+        become = _flag(become, "become") if become is not None else None  # None: the host's ansible_become
         check = pick(task.check_mode, play.check_mode)
         diff = pick(task.diff, play.diff)
-        environment: dict = {}
-        for env in [*play.environment, *task.environment]:
-            rendered = templar.template(env, variables, location=task.location, task=name)
-            if isinstance(rendered, dict):
-                environment.update({str(k): str(v) for k, v in rendered.items()})
+        environment = step_environment(templar, [*play.environment, *task.environment], variables, task, name)
         delegate = templar.template(task.delegate_to, variables) if task.delegate_to else None
         if delegate in (worker.state.name,):
             delegate = None
         return StepContext(worker, task, name, variables,
-                           check=truthy(check) if check is not None else opts.check,
-                           diff=truthy(diff) if diff is not None else opts.diff,
+                           check=_flag(check, "check_mode") if check is not None else opts.check,
+                           diff=_flag(diff, "diff") if diff is not None else opts.diff,
                            become=become,
                            become_user=pick(task.become_user, play.become_user, opts.become_user),
                            become_method=pick(task.become_method, play.become_method, opts.become_method),
                            environment=environment, delegate_to=delegate,
-                           expect=self._expect(worker, task), timeout=task_timeout(pick(task.timeout, None)))
+                           expect=self._expect(worker, task), timeout=task_timeout(pick(task.timeout, None)),
+                           overlay=opts.plan_overlay)
 
     def _expect(self, worker: HostWorker, task: Task) -> str | None:
         guard = self.options.plan_guard

@@ -10,10 +10,17 @@ NO_TRACEBACK = "(no traceback: the task failed without an exception)"
 CENSORED = "the output has been hidden due to the fact that 'no_log: true' was specified for this result"
 
 
+def is_failed(result: dict[str, Any]) -> bool:
+    """As Ansible judges a result: an evaluated ``failed_when`` decides, even over retries that ran out."""
+    if "failed_when_result" in result:
+        return bool(result["failed_when_result"])
+    return bool(result.get("failed"))
+
+
 def status_of(result: dict[str, Any]) -> str:
     if result.get("unreachable"):
         return "unreachable"
-    if result.get("failed"):
+    if is_failed(result):
         return "failed"
     if result.get("skipped"):
         return "skipped"
@@ -32,7 +39,7 @@ def aggregate(results: list[dict[str, Any]]) -> dict[str, Any]:
     """A looped task's result: Ansible's ``results`` list with rolled-up flags."""
     out: dict[str, Any] = {"results": results, "changed": any(r.get("changed") for r in results),
                            "msg": "All items completed"}
-    if any(r.get("failed") for r in results):
+    if any(is_failed(r) for r in results):
         out["failed"] = True
         out["msg"] = "One or more items failed"
     if results and all(r.get("skipped") for r in results):

@@ -31,6 +31,7 @@ class StepContext:
     expect: str | None = None  # applying a saved plan: the fingerprint this step must still have
     timeout: int | None = None  # the task's ``timeout`` keyword: seconds this attempt may take (0: none)
     started: float = field(default_factory=time.monotonic)
+    overlay: bool = True  # check mode: read through (and add to) the plan overlay
 
     @property
     def templar(self):
@@ -92,7 +93,7 @@ class StepContext:
             limit = {"seconds": left, "period": self.timeout}
         session = self.worker.session_for(self)
         return session.run(module, args, check=self.check, diff=self.diff, environment=self.environment,
-                           expect=self.expect, timeout=limit)
+                           expect=self.expect, timeout=limit, overlay=self.overlay)
 
 
 # Ansible's bounds for a task's timeout (its alarm's limit).

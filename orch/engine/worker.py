@@ -299,11 +299,12 @@ class HostWorker:
 
     def _attempts(self, task: Task, variables: dict, name: str) -> dict:
         templar = self.run.templar
-        if not task.until:
-            return self._judge(task, self._module(task, variables, name), variables, name)
-        retries = templar.template(task.retries, variables) if task.retries is not None else 3
-        delay = templar.template(task.delay, variables) if task.delay is not None else 5
+        # As in Ansible: `retries` alone retries until the task succeeds; `until` alone retries 3 times.
+        retries = templar.template(task.retries, variables) if task.retries is not None else (3 if task.until else 0)
         attempts = max(int(retries), 0) + 1
+        if attempts == 1:
+            return self._judge(task, self._module(task, variables, name), variables, name)
+        delay = templar.template(task.delay, variables) if task.delay is not None else 5
         result: dict = {}
         for attempt in range(1, attempts + 1):
             result = self._module(task, variables, name)
@@ -312,8 +313,9 @@ class HostWorker:
             if result.get("unknown"):
                 return result
             check_vars = dict(variables, **({task.register: public(result)} if task.register else {}))
-            if not result.get("unreachable") and templar.is_true(task.until, check_vars, location=task.location,
-                                                                 task=name):
+            if not result.get("unreachable") and (
+                    templar.is_true(task.until, check_vars, location=task.location, task=name)
+                    if task.until is not None else not result.get("failed")):
                 result.pop("failed", None) if not result.get("failed") else None
                 return result
             if attempt < attempts:

@@ -14,6 +14,7 @@ from typing import IO
 import click
 
 from orch.events import Event, json_default
+from orch.engine.results import is_failed
 
 _COLOURS = {"ok": "green", "changed": "yellow", "failed": "red", "unreachable": "red", "skipped": "cyan",
             "unknown": "magenta", "ignored": "cyan"}
@@ -136,7 +137,7 @@ class RunConsoleSink:
             self._out(f"[WARNING]: [{event.host}] {warning}", "magenta")
 
     def _item(self, host: str | None, item: dict) -> None:
-        status = "failed" if item.get("failed") else "skipped" if item.get("skipped") else \
+        status = "failed" if is_failed(item) else "skipped" if item.get("skipped") else \
             "changed" if item.get("changed") else "ok"
         label = item.get("_ansible_item_label", item.get(item.get("ansible_loop_var", "item")))
         word = {"failed": "failed", "skipped": "skipping"}.get(status, status)

@@ -74,12 +74,24 @@ def include_tasks(task: Task, data: dict, scope: Scope) -> None:
     task.args["file"] = path
     # Included tasks inherit the include's vars/when, but not its tags (Ansible: tags
     # on include_tasks apply to the include itself unless given with 'apply').
-    inner = scope.child(when=list(task.when), vars=dict(task.vars), environment=list(task.environment))
+    inner = _applied(task, scope.child(when=list(task.when), vars=dict(task.vars), environment=list(task.environment)))
     try:
         task.included = load_task_file(path, inner, task.location)
     except ParseError as exc:
         if not _recursive(exc, task):
             raise
+
+
+def _applied(task: Task, inner: Scope) -> Scope:
+    """``apply:`` gives the included tasks its keywords (tags, notify, become, ...), as a block would."""
+    from orch.playbook.tasks import inherit
+
+    apply = task.args.get("apply")
+    if apply is None:
+        return inner
+    if not isinstance(apply, dict):
+        raise ParseError(f"'apply' must be a mapping of keywords, got {type(apply).__name__}", location=task.location)
+    return inherit(apply, inner, task.location)
 
 
 def _recursive(exc: ParseError, task: Task) -> bool:
@@ -119,8 +131,8 @@ def include_role(task: Task, data: dict, scope: Scope) -> None:
     name, args = _role_args(task.args, task.location)
     if is_template(name):
         return
-    inner = scope.child(when=list(task.when), vars=dict(task.vars), environment=list(task.environment),
-                        seen_roles={})
+    inner = _applied(task, scope.child(when=list(task.when), vars=dict(task.vars),
+                                       environment=list(task.environment), seen_roles={}))
     try:
         role = load_role(name, scope, task.location, params={}, options=args, role_scope=inner)
     except ParseError as exc:

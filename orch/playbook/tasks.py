@@ -262,7 +262,7 @@ def _loop(data: dict, where: Location | None) -> LoopSpec | None:
                          location=key_loc(data, key, where))
     if value is None or isinstance(value, bool):
         raise ParseError(f"{key!r} needs a value", location=here)
-    return LoopSpec("loop" if name == "list" else name, value)
+    return LoopSpec(name, value)
 
 
 def _scalar(data: dict, key: str, types: tuple, where: Location | None) -> Any:

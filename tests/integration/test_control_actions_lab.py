@@ -20,8 +20,8 @@ cd /tmp/orch-ctl && find . -printf '%p %y %m %u %g\n' | sort && sha1sum $(find .
 COUNTS = ("ok", "changed", "failed", "skipped")
 
 
-def _orch(inventory, host, playbook, *args):
-    res = orch("run", str(playbook), "-i", str(inventory), "-l", host, "--json", *args)
+def _orch(inventory, host, playbook, *args, command="run"):
+    res = orch(command, str(playbook), "-i", str(inventory), "-l", host, "--json", *args)
     events = [json.loads(line) for line in res.stdout.splitlines() if line.startswith("{")]
     return res, events
 
@@ -48,12 +48,13 @@ def test_same_state_and_counts_as_ansible_run_after_run(lab, tmp_path):
         "# base\nlisten 80\n# --\nworkers 4\n# --\nlog /var/log/x")
 
 
-def test_check_mode_runs_async_steps_in_the_foreground_and_changes_nothing(lab):
+def test_plan_runs_async_steps_in_the_foreground_and_changes_nothing(lab):
     host = lab.names[2]
     shell(lab.ssh_inventory, host, "rm -rf /tmp/orch-ctl")
     jobs = "ls ~/.ansible_async 2>/dev/null || true"
     jobs_before = shell(lab.ssh_inventory, host, jobs)
-    res, events = _orch(lab.ssh_inventory, host, DATA / "site.yml", "--check")
+    # orch plan: later steps see what earlier ones would do (the folder the fragments go to)
+    res, events = _orch(lab.ssh_inventory, host, DATA / "site.yml", command="plan")
     assert res.returncode == 0, res.stdout[-3000:]
     results = {e["task"]: e for e in events if e["event"] == "task_result"}
     assert results["a background job, waited for"]["status"] == "changed"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 import pytest
 
 from orch.connection import connection_for, options_for
@@ -31,8 +33,11 @@ def test_ping(session):
 
 
 def test_command_argv_no_shell(session, tmp_path):
-    result = session.run("command", {"argv": ["echo", "$HOME", "; ls"]})
-    assert result["stdout"] == "$HOME ; ls" and result["rc"] == 0 and result["changed"]
+    # No shell, but $NAME is expanded from the environment as Ansible's command does (unknown names stay).
+    result = session.run("command", {"argv": ["echo", "$HOME", "; ls", "$ORCH_NO_SUCH_VAR"]})
+    assert result["stdout"] == f"{os.environ['HOME']} ; ls $ORCH_NO_SUCH_VAR" and result["rc"] == 0
+    kept = session.run("command", {"argv": ["echo", "$HOME"], "expand_argument_vars": False})
+    assert kept["stdout"] == "$HOME" and kept["changed"]
 
 
 def test_command_creates_and_removes(session, tmp_path):

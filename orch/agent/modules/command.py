@@ -7,6 +7,7 @@ answers ``unknown`` rather than pretending it was skipped.
 
 import glob
 import os
+import re
 import shlex
 import time
 
@@ -14,6 +15,17 @@ from .. import fsview
 from ..context import ModuleFailed
 
 _GLOB = set("*?[")
+_VAR = re.compile(r"\$(\w+|\{[^}]*\})", re.ASCII)
+
+
+def expand_vars(argv, env):
+    """``$NAME``/``${NAME}`` and ``~`` in each argument, as Ansible's command does (unknown names stay)."""
+    def value(match):
+        name = match.group(1)
+        name = name[1:-1] if name.startswith("{") else name
+        return env.get(name, match.group(0))
+
+    return [os.path.expanduser(_VAR.sub(value, arg)) if "$" in arg or arg.startswith("~") else arg for arg in argv]
 
 
 def argv_of(args):
@@ -53,7 +65,8 @@ def guard(ctx, args, chdir=None):
     return None
 
 
-def execute(ctx, args, cmd, shell=False, executable=None):
+def execute(ctx, args, cmd, shell=False, executable=None, expanded=None):
+    """Run ``cmd`` (``expanded``: its argv after $NAME expansion; results show ``cmd`` as written)."""
     chdir = args.get("chdir")
     skipped = guard(ctx, args, chdir)
     if skipped is not None:
@@ -75,7 +88,7 @@ def execute(ctx, args, cmd, shell=False, executable=None):
     if stdin is not None and args.get("stdin_add_newline", True):
         stdin = str(stdin) + "\n"
     start = time.time()
-    rc, out, err = ctx.run(cmd, shell=shell, cwd=chdir, stdin=stdin, executable=executable)
+    rc, out, err = ctx.run(expanded or cmd, shell=shell, cwd=chdir, stdin=stdin, executable=executable)
     end = time.time()
     if args.get("strip_empty_ends", True):
         out, err = out.rstrip("\r\n"), err.rstrip("\r\n")
@@ -102,4 +115,8 @@ def _delta(seconds):
 
 def run(ctx, args):
     # executable: the program run with this argv (argv[0] stays as written), as Ansible's command does
-    return execute(ctx, args, argv_of(args), executable=args.get("executable") or None)
+    argv = argv_of(args)
+    expanded = None
+    if args.get("expand_argument_vars", True):
+        expanded = expand_vars(argv, dict(os.environ, **{str(k): str(v) for k, v in ctx.env.items()}))
+    return execute(ctx, args, argv, executable=args.get("executable") or None, expanded=expanded)

@@ -201,4 +201,6 @@ def run(ctx, args):
     facts["module_setup"] = True
     if args.get("filter"):
         facts = _filtered(facts, args["filter"])
+    if "env" in facts and ctx.env:  # the task's environment is the module's, as in Ansible
+        facts["env"] = dict(facts["env"], **{str(k): str(v) for k, v in ctx.env.items()})
     return {"changed": False, "ansible_facts": facts}

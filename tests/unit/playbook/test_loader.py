@@ -119,7 +119,7 @@ def test_task_keywords(write):
     assert a.run_once and a.no_log and a.check_mode is False and a.diff is True
     assert a.vars == {"v": 1} and a.environment == [{"A": "b"}] and a.tags == ["t1", "t2"]
     assert t[1].loop == LoopSpec("dict", "{{ d }}") and t[1].notify == ["h1"]
-    assert t[2].loop == LoopSpec("loop", [1, 2])
+    assert t[2].loop == LoopSpec("list", [1, 2])  # the list lookup: a mapping is one item
     assert t[3].retries == 3  # Ansible's default with until
 
 
