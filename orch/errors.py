@@ -74,6 +74,10 @@ class TemplateError(ParseError):
     """A Jinja2 expression failed: undefined variable, bad syntax, bad filter."""
 
 
+class UndefinedVariableError(TemplateError):
+    """A template used a variable (or a key, an attribute) that is not defined."""
+
+
 class VaultError(ParseError):
     """Vault-encrypted data cannot be opened: no or wrong password, damaged payload."""
 

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 
 from orch.engine.facts import variable_name_problem
 from orch.engine.include_vars import include_vars
-from orch.errors import HostFailure, OrchError, TemplateError
+from orch.errors import HostFailure, OrchError, TemplateError, UndefinedVariableError
 from orch.yamlsrc import UnsafeText
 
 if TYPE_CHECKING:
@@ -28,7 +28,8 @@ STAGE_LIMIT = 8 * 1024 * 1024  # larger files go in chunks, streamed from disk, 
 CHUNK = 4 * 1024 * 1024
 
 
-_UNDEFINED = re.compile(r"'([^']+)' is undefined")
+# The part of an undefined-value message before orch adds where it happened.
+_UNDEFINED_REASON = re.compile(r" in '| in \"| \(while templating")
 
 
 def debug(step: "StepContext", args: dict) -> dict:
@@ -39,10 +40,10 @@ def debug(step: "StepContext", args: dict) -> dict:
         try:
             value = step.templar.evaluate(str(name), step.vars)
         except TemplateError as exc:
-            undefined = _UNDEFINED.search(exc.message)
-            if undefined is None:
+            if not isinstance(exc, UndefinedVariableError):  # a filter failing fails the task, as in Ansible
                 raise OrchError(f"Error while resolving `var` expression: {exc.message}") from None
-            value = f"<< error 1 - '{undefined.group(1)}' is undefined >>"  # Ansible 2.19's placeholder
+            reason = _UNDEFINED_REASON.split(exc.message, maxsplit=1)[0]
+            value = f"<< error 1 - {reason} >>"  # Ansible 2.19's placeholder
         return {"changed": False, str(name): value}
     return {"changed": False, "msg": args.get("msg", "Hello world!")}
 

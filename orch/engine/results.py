@@ -64,6 +64,8 @@ def registered(result: dict[str, Any]) -> dict[str, Any]:
     """A result as ``register`` keeps it: data, never templated again (a command's output with
     ``{{`` in it, an error message quoting a template), as in Ansible."""
     kept = public(result)
+    if "failed" not in kept and not kept.get("skipped") and "results" not in kept:
+        kept["failed"] = False  # Ansible sets it on every result that ran (`r.failed` is defined)
     if kept.get("failed") and "exception" not in kept and not kept.get("results"):
         kept["exception"] = NO_TRACEBACK  # Ansible 2.19: a failed result always has one
     return unsafe(kept)

@@ -13,7 +13,6 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from jinja2 import pass_environment
 from jinja2.runtime import Undefined
 
 from orch.errors import TemplateError
@@ -43,8 +42,13 @@ def _flags(ignorecase: bool, multiline: bool) -> int:
 
 
 def regex_replace(value: Any, pattern: str, replacement: str = "", ignorecase: bool = False,
-                  multiline: bool = False, count: int = 0) -> str:
-    return re.compile(pattern, _flags(ignorecase, multiline)).sub(replacement, str(value), count=count)
+                  multiline: bool = False, count: int = 0, mandatory_count: int = 0) -> str:
+    text = str(value)
+    out, done = re.compile(pattern, _flags(ignorecase, multiline)).subn(replacement, text, count=count)
+    if mandatory_count and mandatory_count != done:
+        raise TemplateError(f"regex_replace: {pattern!r} should match {mandatory_count} times, but matches {done} times "
+                            f"in {text!r}")
+    return out
 
 
 def regex_search(value: Any, pattern: str, *groups: str, ignorecase: bool = False, multiline: bool = False) -> Any:
@@ -70,9 +74,13 @@ def regex_findall(value: Any, pattern: str, ignorecase: bool = False, multiline:
 
 
 def regex_escape(value: Any, re_type: str = "python") -> str:
-    if re_type != "python":
-        raise TemplateError(f"regex_escape: re_type {re_type!r} is not supported")
-    return re.escape(str(value))
+    if re_type == "python":
+        return re.escape(str(value))
+    if re_type == "posix_basic":
+        return re.sub(r"([].[^$*\\])", r"\\\1", str(value))  # the characters special in a POSIX basic regex
+    if re_type == "posix_extended":
+        raise TemplateError(f"regex_escape: Regex type ({re_type}) not yet implemented")
+    raise TemplateError(f"regex_escape: Invalid regex type ({re_type})")
 
 
 def split(value: Any, sep: str | None = None, maxsplit: int = -1) -> list:
@@ -81,8 +89,10 @@ def split(value: Any, sep: str | None = None, maxsplit: int = -1) -> list:
 
 def mandatory(value: Any, msg: str | None = None) -> Any:
     if isinstance(value, Undefined):
+        if msg is not None:
+            raise TemplateError(str(msg))
         name = getattr(value, "_undefined_name", None)
-        raise TemplateError(msg or f"mandatory variable {name!r} is not defined")
+        raise TemplateError(f"Mandatory variable {name!r} not defined." if name else "Mandatory variable not defined.")
     return value
 
 
@@ -99,7 +109,7 @@ _COMMENT_STYLES = {
 def comment(text: Any, style: str = "plain", **options: Any) -> str:
     """Ansible's ``comment`` filter: text as a comment block of a style, every part overridable."""
     if style not in _COMMENT_STYLES:
-        raise TemplateError(f"comment: unknown style {style!r} (styles: {', '.join(_COMMENT_STYLES)})")
+        raise TemplateError(f"comment: Invalid style {style!r} (styles: {', '.join(_COMMENT_STYLES)})")
     beginning, decoration, end = _COMMENT_STYLES[style]
     edge = str(options.get("decoration", decoration)).rstrip()
     newline = str(options.get("newline", "\n"))
@@ -130,27 +140,28 @@ def _plain_type(value: Any) -> str:
     return type(value).__name__
 
 
-def human_readable(size: Any, isbits: bool = False, unit: str | None = None) -> str:
-    suffix = "b" if isbits else "B"
-    num = float(size)
-    for prefix in ("", "K", "M", "G", "T", "P", "E", "Z", "Y"):
-        wanted = unit is not None and unit[:1].upper() == (prefix or unit[:1].upper()) and (prefix or len(unit) == 1)
-        if wanted or (unit is None and (abs(num) < 1024 or prefix == "Y")):
-            return f"{num:.2f} {prefix + suffix if prefix else ('bits' if isbits else 'Bytes')}"
-        num /= 1024
-    raise TemplateError(f"human_readable: unknown unit {unit!r}")
-
-
-@pass_environment
-def random_filter(env: Any, value: Any, start: int | None = None, step: int = 1, seed: Any = None) -> Any:
+def random_filter(value: Any, start: int | None = None, step: int | None = None, seed: Any = None) -> Any:
     rng = _random.Random(seed) if seed is not None else _random.SystemRandom()
-    if isinstance(value, int) and not isinstance(value, bool):
-        low = start or 0
-        return rng.randrange(low, value, step)
+    if isinstance(value, int):
+        return rng.randrange(start or 0, value, step or 1)
+    if not hasattr(value, "__iter__"):
+        raise TemplateError("random can only be used on sequences and integers")
+    if start or step:
+        raise TemplateError("random: start and step can only be used with integer values")
     items = list(value.values() if isinstance(value, Mapping) else value)
     if not items:
         raise TemplateError("random: empty sequence")
     return rng.choice(items)
+
+
+def shuffle(value: Any, seed: Any = None) -> Any:
+    """The items in a random order; a value that is not a sequence comes back as it is (as in Ansible)."""
+    try:
+        items = list(value)
+    except TypeError:
+        return value
+    (_random.Random(seed) if seed else _random).shuffle(items)
+    return items
 
 
 FILTERS = {
@@ -164,6 +175,6 @@ FILTERS = {
     "mandatory": mandatory,
     "comment": comment,
     "type_debug": type_debug,
-    "human_readable": human_readable,
     "random": random_filter,
+    "shuffle": shuffle,
 }

@@ -35,7 +35,8 @@ def unique(environment: Any, items: Iterable, case_sensitive: bool | None = None
         return list(do_unique(environment, items, case_sensitive=bool(case_sensitive), attribute=attribute))
     except TypeError:
         if case_sensitive is False or attribute is not None:
-            raise TemplateError("unique: case_sensitive=False and attribute need hashable values") from None
+            raise TemplateError("unique: Jinja's unique failed and cannot fall back to plain comparison with "
+                                "case_sensitive=False or attribute") from None
         return _unique(items)
 
 
@@ -97,20 +98,61 @@ def _merge_lists(old: list, new: list, how: str) -> list:
     raise TemplateError(f"combine: unknown list_merge {how!r}")
 
 
-def combine(*terms: Any, recursive: bool = False, list_merge: str = "replace") -> dict:
-    dicts: list = []
-    for term in terms:
-        if isinstance(term, Mapping):
-            dicts.append(term)
-        elif _is_seq(term):
-            dicts.extend(term)
-        else:
-            raise TemplateError(f"combine: expected dictionaries, got {type(term).__name__}")
+def combine(*terms: Any, **options: Any) -> dict:
+    recursive, list_merge = options.pop("recursive", False), options.pop("list_merge", "replace")
+    if options:
+        raise TemplateError("combine: 'recursive' and 'list_merge' are the only valid keyword arguments")
+    dicts = flatten(terms, levels=1)  # `[d1, d2] | combine` as well as `d1 | combine(d2)`
+    if len(dicts) == 1:
+        return dicts[0]
     out: dict = {}
     for d in dicts:
         if not isinstance(d, Mapping):
-            raise TemplateError(f"combine: expected dictionaries, got {type(d).__name__}")
+            raise TemplateError(f"combine: failed to combine variables, expected dicts but got a "
+                                f"'{type(d).__name__}'")
         out = _merge(out, d, recursive, list_merge)
+    return out
+
+
+@pass_environment
+def extract(environment: Any, item: Any, container: Any, morekeys: Any = None) -> Any:
+    """``container[item]`` (then ``[morekeys...]``); a missing key gives an undefined value, not an error."""
+    keys = [item] + (morekeys if isinstance(morekeys, list) else [] if morekeys is None else [morekeys])
+    value = container
+    for key in keys:
+        value = environment.getitem(value, key)
+    return value
+
+
+def subelements(obj: Any, path: Any, skip_missing: bool = False) -> list:
+    """Pairs (element, item) for each item of the list at ``path`` (dotted or a list of keys) in each element."""
+    if isinstance(obj, Mapping):
+        elements = list(obj.values())
+    elif isinstance(obj, list):
+        elements = list(obj)
+    else:
+        raise TemplateError("subelements: obj must be a list of dicts or a nested dict")
+    if isinstance(path, list):
+        keys = list(path)
+    elif isinstance(path, str):
+        keys = path.split(".")
+    else:
+        raise TemplateError("subelements: subelements must be a list or a string")
+    out: list = []
+    for element in elements:
+        values = element
+        for key in keys:
+            if not isinstance(values, Mapping):
+                raise TemplateError(f"subelements: the key {key} should point to a dictionary, got {values!r}")
+            if key not in values:
+                if not skip_missing:
+                    raise TemplateError(f"subelements: could not find {key!r} key in iterated item {values!r}")
+                values = []
+                break
+            values = values[key]
+        if not isinstance(values, list):
+            raise TemplateError(f"subelements: the key {keys[-1]!r} should point to a list, got {values!r}")
+        out.extend((element, value) for value in values)
     return out
 
 
@@ -121,10 +163,15 @@ def dict2items(value: Any, key_name: str = "key", value_name: str = "value") -> 
 
 
 def items2dict(value: Any, key_name: str = "key", value_name: str = "value") -> dict:
+    if not isinstance(value, (list, tuple)):
+        raise TemplateError(f"items2dict requires a list, got {type(value).__name__} instead")
+    if not all(isinstance(item, Mapping) for item in value):
+        raise TemplateError(f"items2dict requires a list of dictionaries, got {value!r} instead")
     try:
         return {item[key_name]: item[value_name] for item in value}
-    except (KeyError, TypeError) as exc:
-        raise TemplateError(f"items2dict: each item needs {key_name!r} and {value_name!r} ({exc})") from None
+    except KeyError:
+        raise TemplateError(f"items2dict requires each dictionary in the list to contain the keys "
+                            f"'{key_name}' and '{value_name}', got {value!r} instead") from None
 
 
 def to_dict(value: Any) -> dict:
@@ -182,16 +229,13 @@ _Dumper.add_multi_representer(dict, lambda d, v: d.represent_dict(v.items()))
 _Dumper.add_multi_representer(list, lambda d, v: d.represent_list(list(v)))
 
 
-def to_yaml(value: Any, **kw: Any) -> str:
-    kw.setdefault("default_flow_style", None)
+def to_yaml(value: Any, *_: Any, default_flow_style: bool | None = None, **kw: Any) -> str:
     kw.setdefault("allow_unicode", True)
-    return yaml.dump(value, Dumper=_Dumper, **kw)
+    return yaml.dump(value, Dumper=_Dumper, default_flow_style=default_flow_style, **kw)
 
 
-def to_nice_yaml(value: Any, indent: int = 4, **kw: Any) -> str:
-    kw.setdefault("default_flow_style", False)
-    kw.setdefault("allow_unicode", True)
-    return yaml.dump(value, Dumper=_Dumper, indent=indent, **kw)
+def to_nice_yaml(value: Any, indent: int = 4, *_: Any, default_flow_style: bool = False, **kw: Any) -> str:
+    return to_yaml(value, indent=indent, default_flow_style=default_flow_style, **kw)
 
 
 def from_yaml(value: Any) -> Any:
@@ -203,11 +247,24 @@ def from_yaml(value: Any) -> Any:
         raise TemplateError(f"from_yaml: invalid YAML: {exc}") from None
 
 
-def from_yaml_all(value: Any) -> list:
+def from_yaml_all(value: Any) -> Any:
+    if value is None:
+        return []
+    if not isinstance(value, str):
+        return value
     try:
         return list(yaml.safe_load_all(value))
     except yaml.YAMLError as exc:
         raise TemplateError(f"from_yaml_all: invalid YAML: {exc}") from None
+
+
+def finalize(value: Any) -> Any:
+    """A result as plain data, the way Ansible 2.19 finishes one: tuples are lists, mappings dicts."""
+    if isinstance(value, (list, tuple)):
+        return [finalize(item) for item in value]
+    if isinstance(value, Mapping):
+        return {key: finalize(item) for key, item in value.items()}
+    return value
 
 
 FILTERS = {
@@ -218,6 +275,8 @@ FILTERS = {
     "symmetric_difference": symmetric_difference,
     "flatten": flatten,
     "combine": combine,
+    "extract": extract,
+    "subelements": subelements,
     "dict2items": dict2items,
     "items2dict": items2dict,
     "dict": to_dict,

@@ -40,12 +40,16 @@ def _repeat(digest: bytes, length: int) -> bytes:
     return digest * (length // size) + digest[: length % size]
 
 
+def new_salt(size: int = 16) -> str:
+    return "".join(secrets.choice(_ALPHABET) for _ in range(size))
+
+
 def sha_crypt(password: str | bytes, salt: str | None = None, rounds: int | None = None, bits: int = 512) -> str:
     """Return the ``$6$salt$hash`` (bits=512) or ``$5$salt$hash`` (bits=256) string."""
     new = hashlib.sha512 if bits == 512 else hashlib.sha256
     pw = password.encode() if isinstance(password, str) else password
     if salt is None:
-        salt = "".join(secrets.choice(_ALPHABET) for _ in range(16))
+        salt = new_salt()
     s = salt.encode()[:16]
     explicit_rounds = rounds is not None
     n_rounds = max(1000, min(999_999_999, rounds)) if rounds is not None else _ROUNDS_DEFAULT

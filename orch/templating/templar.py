@@ -19,16 +19,16 @@ import jinja2
 from jinja2 import nodes
 from jinja2.nativetypes import NativeCodeGenerator, NativeEnvironment
 from jinja2.parser import Parser
-from jinja2.runtime import Undefined
+from jinja2.runtime import Context, Undefined
 
 from orch.booleans import FALSE as BOOL_FALSE
 from orch.booleans import TRUE as BOOL_TRUE
-from orch.errors import Location, TemplateError
+from orch.errors import Location, TemplateError, UndefinedVariableError
 from orch.yamlsrc import UnsafeText, VaultText, location_of
-from orch.templating import filters_core, filters_data, filters_path, lookups, tests
+from orch.templating import filters_core, filters_data, filters_math, filters_path, filters_text, lookups, tests
 from orch.templating.lexer import LiteralBackslashLexer
 from orch.templating.template_options import Environments, clean_options, header_options
-from orch.templating.undefined import OrchUndefined
+from orch.templating.undefined import OrchUndefined, fail_on_undefined, undef
 
 # Ansible's placeholder: a value templated to this is dropped from its dict/list.
 OMIT = "__omit_place_holder__orch__"
@@ -87,6 +87,9 @@ _LISTED_FILTERS = ("map", "select", "reject", "selectattr", "rejectattr", "batch
 def _listed(jinja_filter: Callable[..., Any]) -> Callable[..., Any]:
     @functools.wraps(jinja_filter)  # keeps Jinja's pass_context/pass_environment mark
     def listed(*args: Any, **kwargs: Any) -> Any:
+        value = args[1] if isinstance(args[0], Context) else args[0]
+        if isinstance(value, Undefined):  # `undefined | map(...)` is undefined, as in Ansible
+            return value
         result = jinja_filter(*args, **kwargs)
         return list(result) if isinstance(result, Iterator) else result
 
@@ -108,13 +111,17 @@ def _make_environment(templar: "Templar") -> _Environment:
     env.filters.update(filters_core.FILTERS)
     env.filters.update(filters_data.FILTERS)
     env.filters.update(filters_path.FILTERS)
+    env.filters.update(filters_math.FILTERS)
+    env.filters.update(filters_text.FILTERS)
     env.tests.update(tests.TESTS)
     env.globals.update(lookups.make_globals(templar))
     env.globals["omit"] = OMIT
+    env.globals["undef"] = undef
     # Fully qualified names work too: {{ x | ansible.builtin.to_json }}.
     for table in (env.filters, env.tests):
         for name in list(table):
             table[f"ansible.builtin.{name}"] = table[f"ansible.legacy.{name}"] = table[name]
+    env.filters["ansible._protomatter.finalize"] = filters_data.finalize  # used by ansible-core's own tests
     return env
 
 
@@ -159,7 +166,7 @@ class LazyVars(Mapping):
             if exc.message.endswith(")") and "while templating variable" in exc.message:
                 raise
             # keep a location the inner error knows (a !vault value's file:line)
-            raise TemplateError(f"{exc.message} (while templating variable {key!r})", location=exc.location) from None
+            raise type(exc)(f"{exc.message} (while templating variable {key!r})", location=exc.location) from None
         finally:
             frame.stack.pop()
         frame.cache[key] = value
@@ -308,14 +315,14 @@ class Templar:
 
             return self._run(source or "template", render)
         except TemplateError as exc:
-            raise TemplateError(f"{exc.message} (in template {source})" if source else exc.message,
-                                location=Location(source, line) if source else None) from None
+            raise type(exc)(f"{exc.message} (in template {source})" if source else exc.message,
+                            location=Location(source, line) if source else None) from None
 
     # -- internals --------------------------------------------------------
 
     def _located(self, exc: TemplateError, value: Any, location: Location | None, task: str | None) -> TemplateError:
         loc = exc.location or location or location_of(value)
-        err = TemplateError(exc.message, location=loc, task=exc.task or task, host=exc.host)
+        err = type(exc)(exc.message, location=loc, task=exc.task or task, host=exc.host)
         return err
 
     def _template(self, value: Any, frame: _Frame) -> Any:
@@ -380,7 +387,7 @@ class Templar:
         except TemplateError:
             raise
         except jinja2.UndefinedError as exc:
-            raise TemplateError(f"{exc.message} in {source!r}") from None
+            raise UndefinedVariableError(f"{exc.message} in {source!r}") from None
         except jinja2.TemplateSyntaxError as exc:
             raise TemplateError(f"template syntax error: {exc.message} in {source!r}") from None
         except jinja2.TemplateError as exc:
@@ -414,8 +421,8 @@ def _trailing_newlines(template: str, result: Any, newline: str) -> Any:
 def _concrete(source: str, value: Any, run: Callable[[str, Callable[[], Any]], Any]) -> Any:
     """A lazy result (``| map(...)``, ``dict.keys()``) as the list it stands for, as Ansible 2.19 gives it."""
     if isinstance(value, (Iterator, KeysView, ValuesView, ItemsView)):
-        return run(source, lambda: list(value))
-    return value
+        value = run(source, lambda: list(value))
+    return run(source, lambda: fail_on_undefined(value))  # as Ansible 2.19: no undefined value inside a result
 
 
 def _to_text(value: Any) -> str:

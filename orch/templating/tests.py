@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import math
 import operator
 import os.path
 import re
 from collections.abc import Iterable, Mapping
 from typing import Any
+from urllib.parse import urlparse
 
 from orch.errors import TemplateError
 from orch.templating.filters_core import to_bool
@@ -99,6 +101,31 @@ def finished(value: Any) -> bool:
     return bool(_result(value, "finished").get("finished", True))
 
 
+def started(value: Any) -> bool:
+    return bool(_result(value, "started").get("started", True))
+
+
+def nan(value: Any) -> bool:
+    try:
+        return math.isnan(value)
+    except TypeError:
+        return False
+
+
+def uri(value: Any, schemes: Iterable | None = None) -> bool:
+    try:
+        return not schemes or urlparse(value).scheme in schemes
+    except (TypeError, ValueError, AttributeError):
+        return False
+
+
+def url(value: Any, schemes: Iterable | None = None) -> bool:
+    if not uri(value, schemes):
+        return False
+    parsed = urlparse(value)
+    return bool(parsed.netloc or parsed.scheme == "file")
+
+
 def _regex(value: Any, pattern: str, ignorecase: bool = False, multiline: bool = False, how: str = "search") -> bool:
     flags = (re.I if ignorecase else 0) | (re.M if multiline else 0)
     rx = re.compile(pattern, flags)
@@ -147,8 +174,14 @@ TESTS = {
     "changed": changed, "change": changed,
     "skipped": skipped, "skip": skipped,
     "unreachable": unreachable,
-    "timedout": timedout,
+    "reachable": lambda value: not unreachable(value),
     "finished": finished,
+    "started": started,
+    "timedout": timedout,
+    "nan": nan, "isnan": nan,
+    "uri": uri,
+    "url": url,
+    "urn": lambda value: uri(value, ["urn"]),
     "match": match,
     "search": search,
     "regex": regex,
@@ -162,7 +195,13 @@ TESTS = {
     "is_file": lambda p: os.path.isfile(str(p)),
     "is_dir": lambda p: os.path.isdir(str(p)),
     "link": lambda p: os.path.islink(str(p)),
+    "is_link": lambda p: os.path.islink(str(p)),
+    "link_exists": lambda p: os.path.lexists(str(p)),
     "exists": lambda p: os.path.exists(os.path.expanduser(str(p))),
     "abs": lambda p: os.path.isabs(str(p)),
+    "is_abs": lambda p: os.path.isabs(str(p)),
+    "mount": lambda p: os.path.ismount(str(p)),
+    "is_mount": lambda p: os.path.ismount(str(p)),
     "same_file": lambda a, b: os.path.samefile(str(a), str(b)),
+    "is_same_file": lambda a, b: os.path.samefile(str(a), str(b)),
 }

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from jinja2 import StrictUndefined
+from jinja2 import StrictUndefined, Undefined
 from jinja2.utils import missing
 
 
@@ -40,6 +40,24 @@ class OrchUndefined(StrictUndefined):
 
     def __getitem__(self, key: Any) -> Any:
         return self._chain(key)
+
+
+def fail_on_undefined(value: Any) -> Any:
+    """``value`` itself; raises (naming the variable) if it is, or a list or dict inside it holds, an undefined value."""
+    if isinstance(value, Undefined):
+        value._fail_with_undefined_error()
+    elif isinstance(value, (list, tuple)):
+        for item in value:
+            fail_on_undefined(item)
+    elif isinstance(value, dict):
+        for item in value.values():
+            fail_on_undefined(item)
+    return value
+
+
+def undef(hint: Any = None) -> OrchUndefined:
+    """The ``undef()`` global: a value that must be overridden before it is used."""
+    return OrchUndefined(hint=str(hint) if hint is not None else "Mandatory variable has not been overridden")
 
 
 def undefined_message(value: Any) -> str:

@@ -50,7 +50,7 @@ def test_regex_family():
 def test_combine_list_merge_and_errors():
     assert r("{'a': [1]} | combine({'a': [2]}, list_merge='append')") == {"a": [1, 2]}
     assert r("[{'a': 1}, {'b': 2}] | combine") == {"a": 1, "b": 2}
-    with pytest.raises(TemplateError, match="expected dictionaries"):
+    with pytest.raises(TemplateError, match="expected dicts"):
         r("1 | combine({})")
 
 
