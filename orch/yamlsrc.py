@@ -43,6 +43,12 @@ class VaultText(str):
     __slots__ = ("loc",)
 
 
+class DecryptedText(str):
+    """The plaintext of a ``!vault`` value, remembering its payload (the ``unvault`` filter opens that)."""
+
+    __slots__ = ("payload",)
+
+
 class UnsafeText(str):
     """An ``!unsafe`` value: never templated."""
 

@@ -112,7 +112,7 @@ def execute_playbook(playbook, inventories, as_json, *, runs_dir=None, no_color=
     inventory = load_inventory(inventory_sources(inventories),
                                extra_vars_dirs=[os.path.dirname(os.path.abspath(playbook))])
     show_inventory_warnings(inventory)
-    reveal_inventory(vault, inventory)  # also checks every !vault value loaded so far: exit 2 before connecting
+    reveal_inventory(vault, inventory, strict)  # --strict: every !vault value loaded so far opens, before connecting
     bus = EventBus()
     vault.attach(bus.masker.remember)
     if options.become_password:

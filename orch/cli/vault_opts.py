@@ -66,9 +66,12 @@ def vault_installed(vault) -> Iterator[Any]:
         yamlsrc.set_vault(previous)
 
 
-def reveal_inventory(vault, inventory) -> None:
+def reveal_inventory(vault, inventory, strict: bool = False) -> None:
     """Decrypt ``!vault`` values in host variables up front: connection settings
-    (``ansible_password``, ``ansible_become_password``) are read without templating."""
-    vault.check_pending()
+    (``ansible_password``, ``ansible_become_password``) are read without templating.
+
+    As in Ansible, a ``!vault`` value no given secret opens fails only where it is used;
+    ``strict`` checks every one loaded so far instead, before connecting."""
+    vault.check_pending(check=strict)
     for host in inventory.hosts.values():
-        host.vars = vault.reveal(host.vars)
+        host.vars = vault.reveal(host.vars, lenient=not strict)

@@ -8,7 +8,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 import yaml
-from jinja2 import pass_environment
+from jinja2 import Undefined, pass_environment
 from jinja2.filters import do_unique
 
 from orch.errors import TemplateError
@@ -197,6 +197,8 @@ def _jsonable(value: Any) -> Any:
         return list(value)
     if isinstance(value, Mapping):
         return dict(value)
+    if isinstance(value, Undefined):
+        str(value)  # raises, naming what is missing (or why a !vault value cannot be used)
     raise TypeError(f"object of type {type(value).__name__} is not JSON serializable")
 
 

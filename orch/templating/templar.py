@@ -24,11 +24,11 @@ from jinja2.runtime import Context, Undefined
 from orch.booleans import FALSE as BOOL_FALSE
 from orch.booleans import TRUE as BOOL_TRUE
 from orch.errors import Location, TemplateError, UndefinedVariableError
-from orch.yamlsrc import UnsafeText, VaultText, location_of
-from orch.templating import filters_core, filters_data, filters_math, filters_path, filters_text, lookups, tests
+from orch.yamlsrc import DecryptedText, UnsafeText, VaultText, location_of
+from orch.templating import filters_core, filters_data, filters_math, filters_path, filters_text, filters_vault, lookups, tests
 from orch.templating.lexer import LiteralBackslashLexer
 from orch.templating.template_options import Environments, clean_options, header_options
-from orch.templating.undefined import OrchUndefined, fail_on_undefined, undef
+from orch.templating.undefined import OrchUndefined, Undecryptable, UndecryptableError, fail_on_undefined, undef
 
 # Ansible's placeholder: a value templated to this is dropped from its dict/list.
 OMIT = "__omit_place_holder__orch__"
@@ -113,6 +113,7 @@ def _make_environment(templar: "Templar") -> _Environment:
     env.filters.update(filters_path.FILTERS)
     env.filters.update(filters_math.FILTERS)
     env.filters.update(filters_text.FILTERS)
+    env.filters.update(filters_vault.FILTERS)
     env.tests.update(tests.TESTS)
     env.globals.update(lookups.make_globals(templar))
     env.globals["omit"] = OMIT
@@ -330,8 +331,7 @@ class Templar:
             if isinstance(value, UnsafeText):
                 return value
             if isinstance(value, VaultText):
-                # Decrypted text is data like any other string (Ansible templates it too).
-                value = self.vault(value)
+                return self._open(value)
             if not is_template(value):
                 return value
             return self._render(value, frame)
@@ -347,6 +347,16 @@ class Templar:
         if isinstance(value, list):
             return [r for r in (self._template(v, frame) for v in value) if not (isinstance(r, str) and r == OMIT)]
         return value
+
+    def _open(self, value: VaultText) -> Any:
+        """A ``!vault`` value's plaintext, never templated (Ansible 2.19 does not trust it); one that no secret
+        opens becomes a value that fails where it is used."""
+        try:
+            plain = DecryptedText(self.vault(value))
+        except TemplateError as exc:
+            return Undecryptable(exc.message, value, exc.location)
+        plain.payload = value
+        return plain
 
     def _render(self, source: str, frame: _Frame) -> Any:
         compiled = self._compile(source, "tpl")
@@ -387,7 +397,8 @@ class Templar:
         except TemplateError:
             raise
         except jinja2.UndefinedError as exc:
-            raise UndefinedVariableError(f"{exc.message} in {source!r}") from None
+            missing = not isinstance(exc, UndecryptableError)  # an undecryptable value is there, but fails
+            raise (UndefinedVariableError if missing else TemplateError)(f"{exc.message} in {source!r}") from None
         except jinja2.TemplateSyntaxError as exc:
             raise TemplateError(f"template syntax error: {exc.message} in {source!r}") from None
         except jinja2.TemplateError as exc:

@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from jinja2 import StrictUndefined, Undefined
+from jinja2.exceptions import UndefinedError
 from jinja2.utils import missing
 
 
@@ -62,3 +63,19 @@ def undef(hint: Any = None) -> OrchUndefined:
 
 def undefined_message(value: Any) -> str:
     return value._undefined_message if isinstance(value, OrchUndefined) else "undefined value"
+
+
+class UndecryptableError(UndefinedError):
+    """Raised by an Undecryptable when used: a task fails on it (it is not a missing variable)."""
+
+
+class Undecryptable(OrchUndefined):
+    """A ``!vault`` value no given secret opens: it fails only where it is used, as in Ansible, and the
+    ``unvault`` filter can still open it with a secret of its own."""
+
+    __slots__ = ("payload",)
+
+    def __init__(self, message: str, payload: str, where: object = None) -> None:
+        at = f" (the !vault value at {where})" if where else ""
+        super().__init__(hint=f"Attempt to use undecryptable variable{at}: {message}", exc=UndecryptableError)
+        self.payload = payload

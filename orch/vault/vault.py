@@ -81,18 +81,25 @@ class Vault:
         """A whole encrypted file (vars file, group_vars/host_vars, inventory) -> its plaintext."""
         return self.decrypt(text, Location(source, 1))
 
-    def reveal(self, value: Any) -> Any:
-        """A copy of ``value`` with every ``!vault`` string inside decrypted (connection vars need plain text)."""
+    def reveal(self, value: Any, lenient: bool = False) -> Any:
+        """A copy of ``value`` with every ``!vault`` string inside decrypted (connection vars need plain text).
+
+        ``lenient``: a value no secret opens stays encrypted, to fail where it is used (as in Ansible)."""
         from orch.yamlsrc import LocStr, VaultText
 
         if isinstance(value, VaultText):
-            plain = LocStr(self.decrypt_value(value))
+            try:
+                plain = LocStr(self.decrypt_value(value))
+            except VaultError:
+                if lenient:
+                    return value
+                raise
             plain.loc = getattr(value, "loc", None)
             return plain
         if isinstance(value, dict):
-            return {k: self.reveal(v) for k, v in value.items()}
+            return {k: self.reveal(v, lenient) for k, v in value.items()}
         if isinstance(value, list):
-            return [self.reveal(v) for v in value]
+            return [self.reveal(v, lenient) for v in value]
         return value
 
     # -- load-time checks -----------------------------------------------------
@@ -102,11 +109,12 @@ class Vault:
         with self._lock:
             self._pending.append(value)
 
-    def check_pending(self) -> None:
-        """Decrypt every ``!vault`` value loaded so far: a wrong password stops the run before it starts."""
+    def check_pending(self, check: bool = True) -> None:
+        """Decrypt every ``!vault`` value loaded so far: a wrong password stops the run before it starts
+        (``--strict``); without ``check`` they are only forgotten, and each fails where it is used, as in Ansible."""
         with self._lock:
             pending, self._pending = self._pending, []
-        for value in pending:
+        for value in pending if check else ():
             self.decrypt_value(value)
 
     # -- masking --------------------------------------------------------------

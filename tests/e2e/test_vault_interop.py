@@ -119,11 +119,16 @@ def test_wrong_or_missing_password_names_the_value(work, password_args, message)
     inline = orch("vault", "encrypt_string", "--vault-password-file", "pw", "-n", "tok", "abc", cwd=work).stdout
     (work / "site.yml").write_text("- hosts: all\n  gather_facts: false\n  vars:\n    a: 1\n"
                                    + "".join("    " + line + "\n" for line in inline.splitlines())
-                                   + "  tasks:\n    - debug: var=tok\n")
+                                   + "  tasks:\n    - debug: var=a\n    - debug: var=tok\n")
+    # as in Ansible, the value fails the task that uses it (the one before it runs); --strict refuses it at load
     out = orch("run", "site.yml", "-i", "localhost,", "-c", "local", *password_args, cwd=work)
+    assert out.returncode == 1 and "ok=1" in out.stdout and "failed=1" in out.stdout
+    assert "undecryptable variable (the !vault value at " in out.stdout and "site.yml:5:10): " in out.stdout
+    assert message in out.stdout
+    out = orch("run", "site.yml", "-i", "localhost,", "-c", "local", "--strict", *password_args, cwd=work)
     assert out.returncode == 2
     assert f"site.yml:5:10: " in out.stderr and message in out.stderr
-    assert "Traceback" not in out.stderr
+    assert "Traceback" not in out.stderr + out.stdout
     (work / "v.yml").write_text("x: 1\n")
     orch("vault", "encrypt", "v.yml", "--vault-password-file", "pw", cwd=work)
     (work / "site.yml").write_text("- hosts: all\n  vars_files: [v.yml]\n  tasks: []\n")

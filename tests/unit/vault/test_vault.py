@@ -106,7 +106,7 @@ def test_inline_values_through_yaml_and_templar(tmp_path):
         yamlsrc.set_vault(previous)
     assert Templar(vault=vault.templar_hook).template("{{ pw }}!", data) == "pa$$!"
     bad = Vault([VaultSecret("default", b"nope")])
-    with pytest.raises(TemplateError, match="v.yml:2:5: vault decryption failed"):
+    with pytest.raises(TemplateError, match=r"undecryptable variable \(the !vault value at v.yml:2:5\): vault decryption failed"):
         Templar(vault=bad.templar_hook).template("{{ pw }}", data)
     assert bad.reveal({"x": [data["a"]]}) == {"x": [1]}
     assert vault.reveal({"x": [data["pw"]]}) == {"x": ["pa$$"]}
