@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 from jinja2 import pass_context
 
 from orch.errors import TemplateError
+from orch.templating.lookup_config import lookup_config
 from orch.templating.lookup_csvfile import lookup_csvfile
 from orch.templating.lookup_ini import lookup_ini
 from orch.templating.lookup_names import lookup_inventory_hostnames, lookup_varnames
@@ -243,6 +244,7 @@ LOOKUPS: dict[str, Callable[..., list]] = {
     "inventory_hostnames": lookup_inventory_hostnames,
     "csvfile": lookup_csvfile,
     "ini": lookup_ini,
+    "config": lookup_config,
 }
 
 
