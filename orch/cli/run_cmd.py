@@ -136,9 +136,13 @@ def execute_playbook(playbook, inventories, as_json, *, runs_dir=None, no_color=
 
 
 def warn_problems(book) -> None:
-    """One short warning before the run for tasks that fail if reached (orch/playbook/problems.py)."""
+    """Warnings of the load (a module_defaults group's bad metadata), then one short warning for
+    tasks that fail if reached (orch/playbook/problems.py)."""
     from orch.playbook.problems import problems, warning
 
+    for play in book.plays:
+        for text in play.warnings:
+            click.echo(f"[WARNING]: {text}", err=True)
     found = problems(book)
     if found:
         click.echo(warning(found), err=True)

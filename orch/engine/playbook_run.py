@@ -259,8 +259,8 @@ class PlaybookRun:
     def gather_task(self, play: Play) -> Task:
         # Like Ansible's implicit fact gathering: tagged 'always', so -t never drops it.
         args = {"gather_subset": play.gather_subset} if play.gather_subset is not None else {}
-        return Task(module="setup", args=args, location=play.location, name="Gathering Facts", action="setup",
-                    tags=["always", *play.tags])
+        return Task(module="setup", args=args, location=play.location, name="Gathering Facts", action="gather_facts",
+                    tags=["always", *play.tags], module_defaults=play.module_defaults)
 
     def included_items(self, task: Task, variables: dict, name: str) -> list:
         if task.included is not None:

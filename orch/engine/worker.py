@@ -17,6 +17,7 @@ from orch.engine.batching import batch_run, run_batch
 from orch.engine.facts import prefixed
 from orch.engine.failures import failure_vars
 from orch.engine.looping import SkipLoop, breaks, item_vars, task_items, with_item_outcome
+from orch.engine.module_defaults import with_defaults
 from orch.engine.results import NO_TRACEBACK, aggregate, censor, public, registered, status_of
 from orch.engine.step import StepContext
 from orch.errors import HostFailure, OrchError, TemplateError, UnreachableError
@@ -389,7 +390,9 @@ class HostWorker:
             # Point at the argument that failed, not at the task's first line.
             where = _value_location(task.args, exc.message) or task.location
             raise TemplateError(exc.message, location=where, task=name) from None
-        return self.run.validate(task, expand_variable_params(args, task.location, name), name)
+        args = with_defaults(task, expand_variable_params(args, task.location, name), variables, self.run.templar, name,
+                             self.run.playbook_dir)
+        return self.run.validate(task, args, name)
 
     # -- includes and meta ------------------------------------------------
 

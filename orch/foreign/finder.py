@@ -119,6 +119,11 @@ def _in_collection(namespace: str, collection: str, rest: str, lookup: Lookup,
             continue
         # The first root holding the collection is the collection (Ansible does not merge them).
         route = _routing(os.path.join(folder, "meta", "runtime.yml"), rest)
+        target = route.get("redirect")
+        if isinstance(target, str) and target.count(".") < 2:  # Ansible refuses redirects the collections keyword would decide
+            lookup.missing_reason = (f"{namespace}.{collection}.{rest} redirects to {target!r}: a collection's "
+                                     "redirects must use fully qualified names")
+            return None
         if route:
             return _follow(route, f"{namespace}.{collection}.{rest}", lookup, hops)
         relative = rest.replace(".", os.sep)
@@ -156,10 +161,10 @@ def _routing(runtime_file: str, name: str) -> dict:
 
 
 @functools.lru_cache(maxsize=64)
-def _routing_table(runtime_file: str) -> dict[str, dict]:
-    empty: dict[str, dict] = {"modules": {}, "action": {}}
+def runtime_data(runtime_file: str) -> dict:
+    """A collection's ``meta/runtime.yml`` (or ansible-core's builtin one); {} when missing or unreadable."""
     if not os.path.isfile(runtime_file):
-        return empty
+        return {}
     import yaml
 
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -167,8 +172,14 @@ def _routing_table(runtime_file: str) -> dict[str, dict]:
         with open(runtime_file, encoding="utf-8") as handle:
             data = yaml.load(handle, Loader=loader)
     except (OSError, yaml.YAMLError, UnicodeDecodeError):
-        return empty
-    routing = data.get("plugin_routing") if isinstance(data, dict) else None
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+@functools.lru_cache(maxsize=64)
+def _routing_table(runtime_file: str) -> dict[str, dict]:
+    empty: dict[str, dict] = {"modules": {}, "action": {}}
+    routing = runtime_data(runtime_file).get("plugin_routing")
     if not isinstance(routing, dict):
         return empty
     return {kind: {str(k): v for k, v in (routing.get(kind) or {}).items() if isinstance(v, dict)}

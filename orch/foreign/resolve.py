@@ -8,8 +8,9 @@ includes them), the run starts with one warning listing them, and strict mode re
 
 from __future__ import annotations
 
+import functools
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from orch.foreign import finder, paths
 from orch.modules import registry
@@ -83,3 +84,19 @@ def _python_script(path: str) -> bool:
     except OSError:
         return False
     return first.startswith(b"#!") and b"python" in first
+
+
+@functools.lru_cache(maxsize=1024)
+def fqcn(name: str, search: ModuleSearch) -> str | None:
+    """The name Ansible resolves ``name`` to (``ping`` -> ``ansible.builtin.ping``, a library/ module
+    -> ``ansible.legacy.NAME``, redirects followed), also for modules orch runs natively; None when
+    it is nowhere. ``module_defaults`` keys and action groups are matched on this name."""
+    found = finder.find(name, replace(search.lookup(), is_native=lambda _name: False))
+    if isinstance(found, finder.FoundModule):
+        return found.name
+    if paths.search_paths().ansible_dir is not None:
+        return None
+    # Without ansible-core, orch's own modules still have their Ansible names.
+    short = name.split(".", 2)[2] if name.startswith(("ansible.builtin.", "ansible.legacy.")) else name
+    canonical = registry.resolve_module(short)
+    return f"{registry.MODULES[canonical].collections[0]}.{canonical}" if canonical else None

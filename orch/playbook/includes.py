@@ -74,7 +74,8 @@ def include_tasks(task: Task, data: dict, scope: Scope) -> None:
     task.args["file"] = path
     # Included tasks inherit the include's vars/when, but not its tags (Ansible: tags
     # on include_tasks apply to the include itself unless given with 'apply').
-    inner = _applied(task, scope.child(when=list(task.when), vars=dict(task.vars), environment=list(task.environment)))
+    inner = _applied(task, scope.child(when=list(task.when), vars=dict(task.vars), environment=list(task.environment),
+                                       module_defaults=task.module_defaults))
     try:
         task.included = load_task_file(path, inner, task.location)
     except ParseError as exc:
@@ -132,7 +133,8 @@ def include_role(task: Task, data: dict, scope: Scope) -> None:
     if is_template(name):
         return
     inner = _applied(task, scope.child(when=list(task.when), vars=dict(task.vars),
-                                       environment=list(task.environment), seen_roles={}))
+                                       environment=list(task.environment),
+                                       module_defaults=task.module_defaults, seen_roles={}))
     try:
         role = load_role(name, scope, task.location, params={}, options=args, role_scope=inner)
     except ParseError as exc:

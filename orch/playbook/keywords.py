@@ -12,7 +12,7 @@ INHERITED = (
     "ignore_unreachable", "no_log", "run_once", "delegate_to", "delegate_facts", "any_errors_fatal", "timeout",
 )
 
-COMMON = frozenset({"name", "when", "tags", "vars", "environment", "collections", *INHERITED})
+COMMON = frozenset({"name", "when", "tags", "vars", "environment", "collections", "module_defaults", *INHERITED})
 
 TASK = COMMON | frozenset({
     "action", "local_action", "args", "loop", "loop_control", "register", "notify", "listen",
@@ -24,8 +24,9 @@ PLAY = frozenset({
     "serial", "max_fail_percentage", "any_errors_fatal", "force_handlers", "pre_tasks", "roles", "tasks",
     "post_tasks", "handlers", "tags", "environment", "check_mode", "diff", "ignore_errors", "ignore_unreachable",
     "no_log", "run_once", "remote_user", "port", "connection", "collections", "strategy", "gather_subset", "order",
+    "module_defaults",
 })
-ROLE_ENTRY = frozenset({"role", "name", "tags", "when", "vars", *INHERITED, "environment"})
+ROLE_ENTRY = frozenset({"role", "name", "tags", "when", "vars", *INHERITED, "environment", "module_defaults"})
 IMPORT_PLAYBOOK = frozenset({"import_playbook", "ansible.builtin.import_playbook", "name", "vars", "when", "tags"})
 
 # Keyword -> why it is refused. Checked before "unknown keyword".
@@ -34,13 +35,11 @@ UNSUPPORTED_TASK = {
     "connection": "orch does not support 'connection' on a task (set it on the play or in the inventory)",
     "remote_user": "orch does not support 'remote_user' on a task (set it on the play or in the inventory)",
     "port": "orch does not support 'port' on a task (set it on the play or in the inventory)",
-    "module_defaults": "orch does not support 'module_defaults' (yet)",
     "debugger": "orch does not support 'debugger'",
 }
 UNSUPPORTED_PLAY = {
     "vars_prompt": "orch does not support 'vars_prompt'; pass values with -e",
     "throttle": "orch does not support 'throttle' (yet)",
-    "module_defaults": "orch does not support 'module_defaults' (yet)",
     "debugger": "orch does not support 'debugger'",
     "gather_timeout": "orch does not support 'gather_timeout' on a play (yet)",
     "fact_path": "orch does not support 'fact_path' on a play (yet)",

@@ -12,7 +12,8 @@ from orch.playbook.model import Play, Playbook, Role
 from orch.playbook.roles import role_entry, role_handlers, role_items
 from orch.playbook.scope import Scope, check_keys, expect, loc_of, type_name
 from orch.playbook.tags import normalize_tags
-from orch.playbook.tasks import collections_keyword, conditions, parse_tasks
+from orch.playbook.module_defaults import GroupCache
+from orch.playbook.tasks import collections_keyword, conditions, defaults_of, parse_tasks
 from orch.playbook.varsfile import find_vars_file, vars_file_mapping
 from orch.templating import Templar, is_template
 from orch import yamlsrc
@@ -226,7 +227,8 @@ def _load_play(entry: dict, path: str, extra_vars: dict, where: Location | None,
 
     scope = Scope(file=path, playbook_dir=basedir, play_vars={**outer_vars, **play.vars, **extra_vars},
                   tags=list(play.tags),
-                  stack=(path,), collections=collections_keyword(entry, where))
+                  stack=(path,), collections=collections_keyword(entry, where), group_cache=GroupCache())
+    play.module_defaults = scope.module_defaults = defaults_of(entry, scope, where)
     play.pre_tasks = parse_tasks(entry.get("pre_tasks"), scope, "pre_tasks", where)
     role_tasks = []
     for item in entry.get("roles") or []:
@@ -239,6 +241,7 @@ def _load_play(entry: dict, path: str, extra_vars: dict, where: Location | None,
     seen: set[str] = set()
     for role in _all_roles(play):
         play.handlers += role_handlers(role, seen)
+    play.warnings = scope.group_cache.warnings
     return play
 
 

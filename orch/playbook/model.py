@@ -62,6 +62,7 @@ class Task:
     any_errors_fatal: Any = None
     vars: dict[str, Any] = field(default_factory=dict)  # block vars merged under task vars
     environment: list[Any] = field(default_factory=list)  # inherited first; merge in order
+    module_defaults: Any = None       # orch.playbook.module_defaults.ModuleDefaults in force, or None
     role: "Role | None" = None
     # include_tasks / include_role: the statically parsed content when the file name
     # had no template (for validation and for the engine to reuse), else None.
@@ -151,12 +152,14 @@ class Play:
     port: Any = None
     tags: list[str] = field(default_factory=list)
     environment: list[Any] = field(default_factory=list)
+    module_defaults: Any = None  # the play's own (ModuleDefaults), also on every task of the play
     roles: list[Role] = field(default_factory=list)
     pre_tasks: list[TaskItem] = field(default_factory=list)
     tasks: list[TaskItem] = field(default_factory=list)  # role tasks first, then the play's tasks
     post_tasks: list[TaskItem] = field(default_factory=list)
     handlers: list[TaskItem] = field(default_factory=list)  # play handlers, then role handlers
     basedir: str = "."
+    warnings: list[str] = field(default_factory=list)  # found at load, shown before the run (Ansible's words)
 
 
 @dataclass

@@ -29,6 +29,8 @@ class Scope:
     stack: tuple[str, ...] = ()    # files being imported, for loop detection
     is_handler: bool = False
     collections: tuple[str, ...] = ()  # the ``collections:`` keyword in force (play, role, block)
+    module_defaults: Any = None    # ModuleDefaults in force (orch/playbook/module_defaults.py)
+    group_cache: Any = None        # the play's resolved action groups and their warnings (GroupCache)
     # Shared per play: roles already added (dedup), keyed by (path, params repr).
     seen_roles: dict[tuple[str, str], Any] = field(default_factory=dict)
 

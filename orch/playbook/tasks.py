@@ -59,10 +59,22 @@ def inherit(data: dict, scope: Scope, where: Location | None, own_tags: bool = T
         keywords=keywords,
         vars=variables,
         environment=env,
+        module_defaults=defaults_of(data, scope, where),
         when=scope.when + conditions(data.get("when"), "'when'", loc_of(data, "when", where)),
         tags=scope.tags + (_tags(data, where) if own_tags else []),
         collections=collections_keyword(data, where, scope.collections),
     )
+
+
+def defaults_of(data: dict, scope: Scope, where: Location | None) -> Any:
+    """The ``module_defaults`` in force under ``data``: the scope's, with its own added."""
+    if data.get("module_defaults") is None:
+        return scope.module_defaults
+    from orch.playbook.module_defaults import GroupCache, parse
+
+    cache = scope.group_cache if scope.group_cache is not None else GroupCache()
+    return parse(data["module_defaults"], scope.module_defaults, scope.playbook_dir, cache,
+                 loc_of(data, "module_defaults", where))
 
 
 def collections_keyword(data: dict, where: Location | None, default: tuple[str, ...] = ()) -> tuple[str, ...]:
@@ -233,11 +245,12 @@ def _module_args(module: str, raw: Any, data: dict, where: Location | None,
     return args, problem
 
 
-def _check_native_args(module: str, args: dict, raw: Any, where: Location | None) -> None:
+def _check_native_args(module: str, args: dict, raw: Any, where: Location | None, defaults: bool = False) -> None:
     if VARIABLE_PARAMS in args:
         return  # arguments from one template: checked when templated, at run time
     registry.check_arg_names(module, args, loc_of(raw, None, where))
-    registry.check_required(module, args, loc_of(raw, None, where))
+    if not defaults:  # module_defaults may give what is missing: checked at run time, after they are merged
+        registry.check_required(module, args, loc_of(raw, None, where))
 
 
 def _loop(data: dict, where: Location | None) -> LoopSpec | None:
@@ -300,7 +313,8 @@ def _parse_task(data: dict, scope: Scope, where: Location | None) -> list[TaskIt
     found: ParseError | None = ParseError(problem, location=mod_loc or location) if problem else None
     if native:
         try:
-            _check_native_args(module, args, raw_args, mod_loc)
+            _check_native_args(module, args, raw_args, mod_loc,
+                               defaults=scope.module_defaults is not None or "module_defaults" in data)
         except ParseError as exc:
             if module in _INCLUDES:
                 raise  # how the playbook is built: Ansible refuses these at parse time too
@@ -320,8 +334,8 @@ def _parse_task(data: dict, scope: Scope, where: Location | None) -> list[TaskIt
     task = Task(module=module, args=args, location=location, action=written,
                 name=str(data["name"]) if data.get("name") not in (None, "") else None,  # 'name:' left empty
                 when=own.when, tags=own.tags, vars=own.vars, environment=own.environment,
-                role=scope.role, is_handler=scope.is_handler, search=search, foreign=resolved.found,
-                problem=found)
+                module_defaults=own.module_defaults, role=scope.role, is_handler=scope.is_handler, search=search,
+                foreign=resolved.found, problem=found)
     for name in kw.INHERITED:
         if name in own.keywords:
             setattr(task, name, own.keywords[name])
