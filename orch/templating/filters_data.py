@@ -260,6 +260,16 @@ def from_yaml_all(value: Any) -> Any:
         raise TemplateError(f"from_yaml_all: invalid YAML: {exc}") from None
 
 
+def origin(value: Any) -> str | None:
+    """Where a value came from, as Ansible 2.19's tests ask it: a YAML file:line:column, an environment
+    variable (the env lookup's result), or None."""
+    found = getattr(value, "origin", None) if isinstance(value, str) else None
+    if found is None and isinstance(value, str):
+        loc = getattr(value, "loc", None)
+        found = str(loc) if loc is not None else None
+    return found
+
+
 def finalize(value: Any) -> Any:
     """A result as plain data, the way Ansible 2.19 finishes one: tuples are lists, mappings dicts."""
     if isinstance(value, (list, tuple)):

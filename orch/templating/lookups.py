@@ -30,8 +30,22 @@ if TYPE_CHECKING:  # pragma: no cover
     from orch.templating.templar import Templar
 
 
+class EnvText(str):
+    """An environment variable's value, which knows where it came from (``ansible._protomatter.origin``)."""
+
+    __slots__ = ("origin",)
+
+
+def _env_value(name: str, default: Any) -> Any:
+    if name not in os.environ:
+        return default
+    value = EnvText(os.environ[name])
+    value.origin = f"<environment variable {name!r}>"
+    return value
+
+
 def _lookup_env(ctx: Any, templar: "Templar", terms: list, default: Any = "", **_: Any) -> list:
-    return [os.environ.get(str(t), default) for t in terms]
+    return [_env_value(str(t), default) for t in terms]
 
 
 def _lookup_file(ctx: Any, templar: "Templar", terms: list, rstrip: bool = True, lstrip: bool = False, **_: Any) -> list:

@@ -123,6 +123,7 @@ def _make_environment(templar: "Templar") -> _Environment:
         for name in list(table):
             table[f"ansible.builtin.{name}"] = table[f"ansible.legacy.{name}"] = table[name]
     env.filters["ansible._protomatter.finalize"] = filters_data.finalize  # used by ansible-core's own tests
+    env.filters["ansible._protomatter.origin"] = filters_data.origin
     return env
 
 

@@ -118,3 +118,13 @@ def test_inventory_hostnames(tmp_path):
     assert q("doesnotexist") == []
     assert len(q("all")) == 5
     assert q("t?s?03") == ["test03"]
+
+
+def test_env_values_know_their_origin(monkeypatch):
+    monkeypatch.setenv("ORCH_ENVVAR1", "var1value")
+    monkeypatch.setenv("ORCH_EMPTY", "")
+    assert r("lookup('env', 'ORCH_EMPTY', default='nobody')", {}) == ""  # set, though empty
+    assert r("lookup('env', 'ORCH_EMPTY', default=undef('custom'))", {}) == ""
+    assert r("lookup('env', 'ORCH_UNSET_X', default='nobody')", {}) == "nobody"
+    origin = r("lookup('env', 'ORCH_ENVVAR1') | ansible._protomatter.origin", {})
+    assert origin == "<environment variable 'ORCH_ENVVAR1'>"
