@@ -213,6 +213,9 @@ def _time_value(value, fmt):
 
 def _link(ctx, args, path, entry, state, diff):
     src = args.get("src")
+    kept = not src and state == "link" and entry.state == "link"
+    if kept:  # Ansible: no src on an existing link keeps the link and only sets its attributes
+        src = entry.link_src
     if not src:
         raise ModuleFailed("src is required for creating new symlinks" if state == "link"
                            else "src is required for creating new hard links", path=path)
@@ -220,7 +223,7 @@ def _link(ctx, args, path, entry, state, diff):
     force = files.is_true(args.get("force"))
     absrc = src if os.path.isabs(src) else os.path.normpath(os.path.join(os.path.dirname(path), src))
     source = fsview.lookup(ctx, absrc, follow=state == "hard")
-    if not source.exists and (state == "hard" or not force):
+    if not source.exists and not kept and (state == "hard" or not force):
         if state == "hard":
             raise ModuleFailed("src does not exist", path=path, src=src, dest=path)
         raise ModuleFailed('src file does not exist, use "force=yes" if you really want to create the link: %s'

@@ -29,6 +29,8 @@ FILE_CASES = [
     ("link l f", {"path": "l", "state": "link", "src": "f"}, False, "link"),
     ("link l f", {"path": "l", "state": "link", "src": "g", "force": True}, True, "link"),
     ("file f", {"path": "h", "state": "hard", "src": "f"}, True, "hard"),
+    # no src on an existing link: the link stays, only its own attributes are set (Ansible)
+    ("link l f", {"path": "l", "state": "link", "mode": "0600", "follow": False}, False, "link"),
     ("dir d", {"path": "d", "state": "directory", "recurse": True, "owner": "nobody"}, True, "directory"),
 ]
 
@@ -92,6 +94,7 @@ def test_file_recurse_reaches_children(agent, tmp_path):
     ("file f", {"path": "f", "state": "link", "src": "x"}, "src file does not exist"),
     ("file f", {"path": "f", "state": "link", "src": "f", "force": False}, "refusing to convert from file"),
     ("", {"path": "h", "state": "hard", "src": "nope"}, "src does not exist"),
+    ("file f", {"path": "f", "state": "link", "force": True}, "src is required for creating new symlinks"),
     ("file f", {"path": "f", "mode": "u=bogus"}, "bad symbolic permission"),
 ])
 def test_file_failures(agent, tmp_path, setup, args, msg):
