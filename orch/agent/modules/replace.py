@@ -31,16 +31,18 @@ def run(ctx, args):
         raise ModuleFailed("cannot decode %s as %s: %s" % (path, encoding, exc), path=path)
     replacement = str(args.get("replace") or "")
     try:
-        section = _section(text, args.get("after"), args.get("before"))
+        pattern = _section_pattern(args.get("after"), args.get("before"))
+        section = _section(text, pattern)
         if section is None:
             # As Ansible: after/before that do not match leave the file alone.
             return {"path": path, "changed": False, "rc": 0,
-                    "msg": "Pattern for before/after params did not match the given file"}
+                    "msg": "Pattern for before/after params did not match the given file: %s" % pattern}
         section_start, section_end = section
         new_section, count = re.subn(re.compile(str(regexp), re.MULTILINE), replacement,
                                      text[section_start:section_end])
     except (IndexError, re.error) as exc:
-        raise ModuleFailed("bad regular expression or replacement: %s" % exc, path=path)
+        # Ansible's wording (tests match its start)
+        raise ModuleFailed("Unable to process replace due to error: %s" % exc, path=path)
     new_text = text[:section_start] + new_section + text[section_end:]
     result = {"path": path, "msg": ""}
     after = before
@@ -54,21 +56,28 @@ def run(ctx, args):
     return result
 
 
-def _section(text, after, before):
-    """Start and end offsets of the part of ``text`` that may change, None when after/before do not match.
+def _section_pattern(after, before):
+    """The regexp whose ``subsection`` group is the part that may change (None: the whole text).
 
     As Ansible reads them: from the first match of ``after`` to the next match of ``before``
     when both are given, to the end after ``after`` alone, from the start to the last match of
     ``before`` alone.
     """
     if not after and not before:
-        return 0, len(text)
+        return None
     if after and before:
         pattern = "%s(?P<subsection>.*?)%s" % (after, before)
     elif after:
         pattern = "%s(?P<subsection>.*)" % after
     else:
         pattern = "(?P<subsection>.*)%s" % before
+    return pattern
+
+
+def _section(text, pattern):
+    """Start and end offsets of the part of ``text`` that may change, None when the pattern does not match."""
+    if pattern is None:
+        return 0, len(text)
     match = re.search(pattern, text, re.DOTALL)
     if match is None:
         return None

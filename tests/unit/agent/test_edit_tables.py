@@ -114,3 +114,14 @@ def test_replace_and_blockinfile_validate_and_backup(agent, tmp_path):
     assert bad["failed"] and path.read_text() == "good\n"
     done = agent.run("blockinfile", {"path": str(path), "block": "x", "backup": True})
     assert done["changed"] and open(done["backup_file"]).read() == "good\n"
+
+
+def test_replace_error_and_unmatched_section_say_what_ansible_says(agent, tmp_path):
+    # a bad escape in the replacement (ansible-core's target does it on /dev/null)
+    bad = agent.run("replace", {"path": "/dev/null", "regexp": r"\.", "replace": r"\D", "after": "^", "before": "$"})
+    assert bad["failed"] and bad["msg"].startswith("Unable to process replace due to error: bad escape"), bad
+    path = tmp_path / "f"
+    path.write_text("a\n")
+    unmatched = agent.run("replace", {"path": str(path), "regexp": "a", "replace": "b", "after": "nomatch"})
+    assert not unmatched["failed"] and not unmatched["changed"] and path.read_text() == "a\n"
+    assert unmatched["msg"] == "Pattern for before/after params did not match the given file: nomatch(?P<subsection>.*)"
