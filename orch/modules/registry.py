@@ -406,10 +406,15 @@ def check_required(module: str, args: Mapping[str, Any], location: Location | No
     for name, opts in info.spec.items():
         if opts.get("required") and name not in given:
             raise ParseError(f"module {info.name!r}: missing required argument {name!r}", location=location)
+    _check_one_of(info, given, location)
+
+
+def _check_one_of(info: ModuleInfo, given: set[str], location: Location | None) -> None:
     for group in info.required_one_of:
         if not given.intersection(group):
             shown = ", ".join("free-form command" if g == "_raw_params" else g for g in group)
-            raise ParseError(f"module {info.name!r}: one of these is required: {shown}", location=location)
+            # Ansible's wording: tests match "one of the following"
+            raise ParseError(f"module {info.name!r}: one of the following is required: {shown}", location=location)
 
 
 def location_of_key(args: Any, default: Location | None) -> Location | None:
@@ -518,10 +523,7 @@ def validate_args(module: str, args: Mapping[str, Any], location: Location | Non
         if len(present) > 1:
             raise ParseError(f"module {info.name!r}: arguments are mutually exclusive: {', '.join(present)}",
                              location=location)
-    for group in info.required_one_of:
-        if not any(out.get(g) is not None for g in group):
-            shown = ", ".join("free-form command" if g == "_raw_params" else g for g in group)
-            raise ParseError(f"module {info.name!r}: one of these is required: {shown}", location=location)
+    _check_one_of(info, {name for name, value in out.items() if value is not None}, location)
     for name, opts in spec.items():
         if opts.get("required") and out.get(name) is None:
             raise ParseError(f"module {info.name!r}: missing required argument {name!r}", location=location)
