@@ -47,6 +47,33 @@ class Overlay:
         self._items.clear()
 
 
+class HostView:
+    """The overlay as a step that really runs sees it: empty, the host is the truth.
+
+    A ``check_mode: true`` task of a real run records its prediction, and a later real
+    step must not take it for the host (Ansible's check mode leaves nothing behind).
+    A real change still makes an earlier prediction about the same thing stale.
+    """
+
+    def __init__(self, overlay: Overlay) -> None:
+        self._overlay = overlay
+
+    def get(self, kind, key, default=MISSING):
+        return default
+
+    def set(self, kind, key, value) -> None:
+        pass
+
+    def delete(self, kind, key) -> None:
+        self._overlay.delete(kind, key)
+
+    def items(self, kind):
+        return {}
+
+    def clear(self) -> None:
+        self._overlay.clear()
+
+
 class Context:
     def __init__(self, agent, check: bool = False, diff: bool = False, env=None, overlay: bool = True) -> None:
         self.agent = agent
@@ -62,14 +89,14 @@ class Context:
         return self.agent.state
 
     @property
-    def overlay(self) -> Overlay:
-        """The plan overlay (check mode): see :class:`Overlay`."""
+    def overlay(self):
+        """The plan overlay (see :class:`Overlay`); outside check mode a :class:`HostView` of it."""
         if self._own_overlay is not None:
             return self._own_overlay
         overlay = self.agent.state.get("overlay")
         if overlay is None:
             overlay = self.agent.state["overlay"] = Overlay()
-        return overlay
+        return overlay if self.check else HostView(overlay)
 
     def run(self, argv, shell: bool = False, cwd=None, stdin=None, env=None, executable=None):
         """Run a command without a shell (argv) unless ``shell``; returns (rc, stdout, stderr)."""

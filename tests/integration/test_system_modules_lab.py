@@ -36,6 +36,17 @@ def test_group_converge_and_remove(t):
     assert t.sh(f"getent group {name}", ok=False) == ""
 
 
+def test_a_check_step_leaves_nothing_for_real_steps(t):
+    """A check_mode task of a real run only predicts: a later real step sees the host (as Ansible)."""
+    name = f"gchk{t.transport}"
+    t.sh(f"groupdel {name} 2>/dev/null; true")
+    session = t.session()
+    assert ok(session.run("group", {"name": name}, check=True))["changed"] is True
+    assert ok(session.run("group", {"name": name}))["changed"] is True
+    assert t.sh(f"getent group {name}").startswith(f"{name}:x:")
+    t.sh(f"groupdel {name}")
+
+
 def test_user_converge_modify_remove(t):
     name = f"u{t.transport}1"
     _cleanup_user(t, name)
