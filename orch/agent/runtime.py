@@ -104,7 +104,7 @@ class Agent:
 
             trace = traceback.format_exc()
             result = {"failed": True, "rc": 1, "exception": trace, "module_stdout": "", "module_stderr": trace,
-                      "msg": "module %s crashed: %s: %s" % (step.get("module"), type(exc).__name__, exc)}
+                      "msg": "Task failed: Module failed: %s" % _brief(exc)}
         result.setdefault("changed", False)
         result.setdefault("failed", False)
         return result
@@ -129,6 +129,15 @@ class Agent:
         if op == "quit":
             return {"bye": True}
         return {"error": "unknown op %r" % op}
+
+
+def _brief(exc: BaseException) -> str:
+    """An exception and the ones it came from in one line, as Ansible words a module's crash."""
+    parts = []
+    while exc is not None and len(parts) < 10:
+        parts.append(str(exc) or type(exc).__name__)
+        exc = exc.__cause__ or (None if exc.__suppress_context__ else exc.__context__)
+    return ": ".join(parts)
 
 
 _VOLATILE = ("start", "end", "delta", "invocation", "warnings", "backup_file", "backup")
