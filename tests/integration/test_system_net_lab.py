@@ -150,6 +150,29 @@ def test_wait_for_port_file_regex(t, web):
     assert "would wait" in planned["msg"]
 
 
+def test_wait_for_drained_delay_and_timeout_messages(t, web):
+    # A client (from the host's own address) holds a connection to the server until its flag goes.
+    # Only ESTABLISHED counts here: earlier HTTP tests leave the server's closed ones in TIME_WAIT.
+    flag = f"/tmp/orch-hold-{t.transport}"
+    client = (f"import os, socket, time; s = socket.create_connection(('{t.address}', {PORT}), "
+              f"source_address=('{t.address}', 0))\nwhile os.path.exists('{flag}'): time.sleep(0.1)")
+    t.sh(f"touch {flag}; (setsid python3 -c \"{client}\" >/dev/null 2>&1 &); sleep 0.5")
+    args = {"host": t.address, "port": PORT, "state": "drained", "active_connection_states": ["ESTABLISHED"]}
+    try:
+        held = t.run("wait_for", dict(args, timeout=2))
+        assert held["failed"] and held["msg"] == f"Timeout when waiting for {t.address}:{PORT} to drain", held
+        ok(t.run("wait_for", dict(args, timeout=2, exclude_hosts=[t.address])))
+    finally:
+        t.sh(f"rm -f {flag}")
+    drained = ok(t.run("wait_for", dict(args, timeout=10)))
+    assert drained["changed"] is False and drained["port"] == PORT, drained
+    assert ok(t.run("wait_for", {"timeout": 1, "delay": 1}))["elapsed"] >= 2
+    late = t.run("wait_for", {"host": t.address, "port": PORT + 1, "timeout": 2})
+    assert late["failed"] and late["msg"] == f"Timeout when waiting for {t.address}:{PORT + 1}" and late["elapsed"] == 2
+    wrong = t.run("wait_for", {"path": "/tmp", "state": "drained"})
+    assert wrong["failed"] and "state=drained should only be used for checking a port" in wrong["msg"]
+
+
 @pytest.fixture
 def repo(t):
     ok(t.run("apt", {"name": "git", "update_cache": True, "cache_valid_time": 3600}))

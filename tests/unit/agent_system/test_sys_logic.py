@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from orch.agent import sys_apt, sys_cron, sys_keys, sys_pip, sys_sysctl
+from orch.agent import sys_apt, sys_cron, sys_keys, sys_net, sys_pip, sys_sysctl
 from orch.agent.context import ModuleFailed
 from orch.agent.modules.git import resolve
 from orch.agent.sys_common import as_list, boolean
@@ -158,6 +158,37 @@ def test_common_arguments():
         boolean("maybe")
     assert as_list("a, b,,c") == ["a", "b", "c"] and as_list(["a", ["b"]]) == ["a", "b"] and as_list(None) == []
     assert headers_of("A: 1, B:2") == {"A": "1", "B": "2"} and headers_of({"X": 1}) == {"X": "1"}
+
+
+# /proc/net/tcp: port 15261 is 3B9D; 127.0.0.1 is 0100007F, 10.0.0.5 is 0500000A (little-endian words)
+TCP = """  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode
+   0: 0100007F:3B9D 00000000:0000 0A 00000000:00000000 00:00000000 00000000     0        0 1 1
+   1: 0100007F:3B9D 0100007F:D2C4 01 00000000:00000000 00:00000000 00000000     0        0 2 1
+   2: 0100007F:3B9D 0500000A:D2C5 06 00000000:00000000 00:00000000 00000000     0        0 3 1
+   3: 0100007F:D2C4 0100007F:3B9D 01 00000000:00000000 00:00000000 00000000     0        0 4 1
+   4: 0100007F:3B9D 0100007F:D2C6 08 00000000:00000000 00:00000000 00000000     0        0 5 1
+"""
+TCP6 = """  sl  local_address                         remote_address                        st
+   0: 0000000000000000FFFF00000100007F:3B9D 0000000000000000FFFF00000100007F:E000 01 0
+"""
+
+
+def test_drained_counts_connections_to_the_port_in_the_states_asked():
+    import socket
+    import sys
+
+    if sys.byteorder != "little":
+        pytest.skip("the sample tables are a little-endian host's")
+    local, remote = sys_net.host_addresses("127.0.0.1"), sys_net.host_addresses("10.0.0.5")
+    assert (socket.AF_INET, "0100007F") in local and (socket.AF_INET6, "0000000000000000FFFF00000100007F") in local
+    tables = {socket.AF_INET: TCP, socket.AF_INET6: TCP6}
+    every = sys_net.DEFAULT_STATES
+    # the listener (0A) and CLOSE_WAIT (08) do not count, nor the client's end (its port is another)
+    assert sys_net.count_active(tables, 15261, local, set(), every) == 3
+    assert sys_net.count_active(tables, 15261, local, remote, every) == 2
+    assert sys_net.count_active(tables, 15261, local, set(), ["TIME_WAIT"]) == 1
+    assert sys_net.count_active(tables, 15261, sys_net.host_addresses("0.0.0.0"), set(), every) == 3  # any address
+    assert sys_net.count_active(tables, 15262, local, set(), every) == 0
 
 
 MINE = ["user", "group", "authorized_key", "cron", "hostname", "sysctl", "apt", "package", "pip", "service",
