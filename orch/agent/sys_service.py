@@ -71,7 +71,7 @@ class Systemd:
 
     def show(self):
         rc, out, err = self.ctx.run(["systemctl", "show", self.name, "--no-pager"])
-        return dict(line.split("=", 1) for line in out.splitlines() if "=" in line)
+        return parse_show(out)
 
     def exists(self):
         if self.show().get("LoadState") not in (None, "not-found"):
@@ -90,8 +90,9 @@ class Systemd:
         return out.strip() in ("active", "activating", "reloading")
 
     def enabled(self):
-        rc, out, err = self.ctx.run(["systemctl", "is-enabled", self.name])
-        return rc == 0 and out.strip() not in ("static", "indirect", "generated")
+        # Ansible's reading: enabled-runtime, indirect and alias units are enabled by asking again
+        rc, out, err = self.ctx.run(["systemctl", "is-enabled", self.name, "-l"])
+        return rc == 0 and out.strip() not in ("enabled-runtime", "indirect", "alias")
 
     def action(self, verb):
         run_ok(self.ctx, ["systemctl", verb, self.name], "systemctl %s" % verb)
@@ -104,6 +105,26 @@ class Systemd:
 
     def status(self):
         return self.show()
+
+
+def parse_show(text):
+    """``systemctl show`` output as a dict of stripped values; an Exec* value opening with ``{`` goes
+    on over lines up to the one that ends with ``}`` (as Ansible reads it)."""
+    found, key, value = {}, None, []
+    for line in text.splitlines():
+        if key is not None:
+            value.append(line)
+            if line.rstrip().endswith("}"):
+                found[key], key = "\n".join(value).strip(), None
+            continue
+        name, sep, rest = line.partition("=")
+        if not sep:
+            continue
+        if name.startswith("Exec") and rest.lstrip().startswith("{") and not rest.rstrip().endswith("}"):
+            key, value = name, [rest]
+        else:
+            found[name] = rest.strip()
+    return found
 
 
 def run_detached(ctx, argv):

@@ -90,6 +90,23 @@ def test_service_lifecycle_on_real_systemd(t):
              "systemctl daemon-reload", ok=False)
 
 
+def test_systemd_status_runtime_enabled_and_mask_refused(t):
+    name = f"orchruntime{t.transport}"
+    t.sh(f"printf '%s' '{UNIT}' > /etc/systemd/system/{name}.service && systemctl daemon-reload && "
+         f"systemctl enable --runtime {name}")
+    try:
+        # Ansible's reading: enabled only at runtime is not enabled; the unit's properties come back as status
+        first = ok(t.run("systemd", {"name": name, "enabled": True}))
+        assert first["changed"] is True and first["status"]["Id"] == f"{name}.service", first
+        assert first["status"]["UnitFileState"] == "enabled-runtime"
+        assert ok(t.run("systemd", {"name": name, "enabled": True}))["changed"] is False
+        # a unit file in /etc/systemd/system cannot be masked: Ansible's message
+        refused = t.run("systemd", {"name": name, "masked": True})
+        assert refused["failed"] and refused["msg"].startswith(f"Failed to mask the service ({name})"), refused
+    finally:
+        t.sh(f"systemctl disable {name}; rm -f /etc/systemd/system/{name}.service; systemctl daemon-reload", ok=False)
+
+
 def test_daemon_reload_picks_up_a_changed_unit(t):
     name = f"orchreload{t.transport}"
     t.sh(f"printf '%s' '{UNIT}' > /etc/systemd/system/{name}.service && systemctl daemon-reload && "

@@ -27,23 +27,32 @@ def run(ctx, args):
         result = sys_service.manage(ctx, args, False)
         result.setdefault("warnings", []).append("systemd is not running on this host; used its init script")
         return result
-    result = {"name": args.get("name"), "changed": False}
+    name = str(args.get("name") or "")
+    # Ansible returns the unit's properties as they were before the step
+    status = sys_service.Systemd(ctx, name).show() if name else {}
+    result = {"name": args.get("name"), "changed": False, "status": status}
     if masked is not None:
-        rc, out, err = ctx.run(["systemctl", "is-enabled", str(args["name"])])
+        rc, out, err = ctx.run(["systemctl", "is-enabled", name])
         is_masked = out.strip() == "masked"
         if is_masked != masked:
             result["changed"] = True
             if not ctx.check:
-                run_ok(ctx, ["systemctl", "mask" if masked else "unmask", str(args["name"])], "systemctl")
+                action = "mask" if masked else "unmask"
+                rc, out, err = ctx.run(["systemctl", action, name])
+                if rc != 0:
+                    if status.get("LoadState") in (None, "not-found"):
+                        raise ModuleFailed("Could not find the requested service %s: host" % name)
+                    raise ModuleFailed("Failed to %s the service (%s): %s" % (action, name, err.strip()))
     if args.get("state") is None and args.get("enabled") is None and not opt_bool(args, "daemon_reload", False):
         return result
     managed = sys_service.manage(ctx, args, True)
     managed["changed"] = managed["changed"] or result["changed"]
+    managed["status"] = status
     return managed
 
 
 def _reload_only(ctx, args):
-    result = {"name": args.get("name"), "changed": False}
+    result = {"name": args.get("name"), "changed": False, "status": {}}
     verbs = [v for v in ("daemon_reload", "daemon_reexec") if opt_bool(args, v, False)]
     if not sys_service.has_systemd():
         result["warnings"] = ["%s ignored: systemd is not running on this host" % ", ".join(verbs)]
