@@ -144,7 +144,7 @@ class HostWorker:
                 # In check mode a result that could not be known makes what reads it unknown too.
                 return {"changed": True, "unknown": True,
                         "msg": f"depends on the unknown result of {', '.join(unknown)}"}
-            return {"failed": True, "changed": False, "msg": str(exc)}
+            return {"failed": True, "changed": False, "msg": f"Task failed: {exc}"}  # Ansible's wording
         return {"failed": True, "changed": False, "msg": exc.message}
 
     def _announce(self, task: Task, name: str, handler: bool) -> None:

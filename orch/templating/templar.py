@@ -55,8 +55,21 @@ class _CodeGenerator(NativeCodeGenerator):
         raise nodes.Impossible()
 
 
+def _concat(values: Any) -> Any:
+    """What a macro, a call block or a ``{% set %}`` block gives: its one value, else its text joined.
+
+    Jinja's native concat would literal_eval the text (a macro printing ``"foo" "bar"`` would give
+    ``foobar``); Ansible 2.19 never does.
+    """
+    parts = list(values)
+    if len(parts) == 1:
+        return parts[0]
+    return "".join(_to_text(v) for v in parts)
+
+
 class _Environment(NativeEnvironment):
     code_generator_class = _CodeGenerator
+    concat = staticmethod(_concat)
     literal_backslashes = True  # value templates (from YAML); template files set it False (see lexer.py)
 
     @property
@@ -440,7 +453,7 @@ def _concrete(source: str, value: Any, run: Callable[[str, Callable[[], Any]], A
 def _to_text(value: Any) -> str:
     if isinstance(value, str):
         return value
-    return str(value)
+    return str(fail_on_undefined(value))  # a list printed into text may not hide an undefined value either
 
 
 def _compile_expression(env: jinja2.Environment, source: str) -> jinja2.Template:

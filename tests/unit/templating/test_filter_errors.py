@@ -65,6 +65,8 @@ def test_undefined_inside_a_result_fails_naming_it():
         r("things | map(attribute='name')", things=[{"name": "a"}, {"other": "b"}])
     with pytest.raises(UndefinedVariableError, match="'undef_variable' is undefined"):
         r("{'a': 1} | combine({'b': {'c': [undef_variable]}})")
+    with pytest.raises(UndefinedVariableError, match="'nested' is undefined"):
+        T.template("{{ [{'key': nested}] }} second_node", {})
 
 
 def test_undefined_input_stays_undefined_through_map_and_select():

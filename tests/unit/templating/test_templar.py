@@ -212,3 +212,11 @@ def test_variables_can_be_any_mapping():
 def test_jinja_extensions_and_globals():
     assert T.template("{% for i in range(3) %}{% if i == 1 %}{% continue %}{% endif %}{{ i }}{% endfor %}", {}) == "02"
     assert T.template("{{ now(fmt='%Y') | int > 2000 }}", {}) is True
+
+
+def test_macro_output_is_text_never_literal_evaluated():
+    # Jinja's native concat would read '"foo" "bar"' as Python and give 'foobar'; Ansible 2.19 does not.
+    macro = '{% macro m() %}"foo" "bar"{% endmacro %}'
+    assert Templar().template(macro + "{{ m() }}", {}) == '"foo" "bar"'
+    assert Templar().render_text(macro + "<{{ m() }}>\n", {}) == '<"foo" "bar">\n'
+    assert Templar().template("{% set x %}[1, 2]{% endset %}{{ x }}", {}) == "[1, 2]"
