@@ -60,7 +60,7 @@ PLAYBOOKS = {
     "import_playbook_missing.yml": (2, "import_playbook_missing.yml:1:20", "file not found"),
     "include_tasks_loop.yml": (2, "_inc_loop.yml:1:3", "include loop"),
     "vars_file_missing.yml": (2, "vars_file_missing.yml:3:7", "vars file not found"),
-    "vars_file_list.yml": (2, "_vars_list.yml:1:1", "a vars file must be a mapping"),
+    "vars_file_list.yml": (2, "_vars_list.yml:1:3", "a vars file must hold a mapping or a list of mappings"),
     "vars_file_bad_yaml.yml": (2, "_vars_bad.yml:3:1", "invalid YAML"),
     "vars_file_binary.yml": (2, "_vars_binary.yml:2:1", "not a UTF-8 text file"),
     "role_missing.yml": (2, "role_missing.yml:3:7", "role 'no_such_role' not found"),
