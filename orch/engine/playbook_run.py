@@ -141,7 +141,7 @@ class PlaybookRun:
         key = id(play_run.play)
         layers = self._play_layers.get(key)
         if layers is None:
-            defaults, role_vars = _role_layers(play_run.play.roles)
+            defaults, role_vars = _role_layers(play_run.play.roles + play_run.play.public_roles)
             layers = self._play_layers[key] = (defaults, role_vars)
         return layers
 
@@ -274,13 +274,15 @@ class PlaybookRun:
             cached = self._includes.get(key)
             if cached is not None:
                 return cached
-        copy = Task(**{**task.__dict__, "args": args, "included": None})
+        copy = Task(**{**task.__dict__, "args": args, "included": None, "problem": None})
         scope = Scope(file=task.location.file, playbook_dir=self.playbook_dir, play_vars=dict(variables),
                       role=task.role, tags=list(task.tags), stack=())  # reached: a file may include itself
         if task.module in ("include_tasks", "import_tasks"):
             includes.include_tasks(copy, {}, scope)
         else:
             includes.include_role(copy, {}, scope)
+        if copy.problem is not None:
+            raise copy.problem  # the file or role cannot be loaded now that a host reached it
         items = copy.included or []
         with self._includes_lock:
             self._includes[key] = items

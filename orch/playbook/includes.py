@@ -13,6 +13,7 @@ from typing import Any
 from orch.booleans import parse_bool
 from orch.errors import Location, ParseError, TemplateError
 from orch.playbook.model import Task, TaskItem
+from orch.playbook.roles import LOOP
 from orch.playbook.scope import Scope, loc_of
 from orch.templating import Templar, is_template
 from orch.yamlsrc import load_file
@@ -58,9 +59,10 @@ def load_task_file(path: str, scope: Scope, where: Location) -> list[TaskItem]:
 def import_tasks(data: dict, args: dict, scope: Scope, where: Location) -> list[TaskItem]:
     from orch.playbook.tasks import inherit, resolve_file
 
-    name = static_name(_file_arg(args, where), scope, where, "import_tasks")
+    inner = inherit(data, scope, where)
+    name = static_name(_file_arg(args, where), inner, where, "import_tasks")  # the import's own vars too
     path = resolve_file(name, scope, where)
-    return load_task_file(path, inherit(data, scope, where), where)
+    return load_task_file(path, inner, where)
 
 
 def include_tasks(task: Task, data: dict, scope: Scope) -> None:
@@ -70,17 +72,26 @@ def include_tasks(task: Task, data: dict, scope: Scope) -> None:
     task.args = {"file": name, **({"apply": task.args["apply"]} if "apply" in task.args else {})}
     if is_template(name):
         return
-    path = resolve_file(name, scope, task.location)
-    task.args["file"] = path
     # Included tasks inherit the include's vars/when, but not its tags (Ansible: tags
     # on include_tasks apply to the include itself unless given with 'apply').
     inner = _applied(task, scope.child(when=list(task.when), vars=dict(task.vars), environment=list(task.environment),
                                        module_defaults=task.module_defaults))
     try:
+        path = resolve_file(name, scope, task.location)
+        task.args["file"] = path
         task.included = load_task_file(path, inner, task.location)
     except ParseError as exc:
-        if not _recursive(exc, task):
-            raise
+        _when_reached(exc, task)
+
+
+def _when_reached(exc: ParseError, task: Task) -> None:
+    """What an include cannot load fails it where a host reaches it, as Ansible loads it only then (an include
+    that reaches itself under a condition is no problem at all: its 'when' ends the recursion)."""
+    if _recursive(exc, task):
+        return
+    if exc.message.startswith((INCLUDE_LOOP, LOOP)):
+        raise exc  # without a condition it could never end
+    task.problem = task.problem or exc
 
 
 def _applied(task: Task, inner: Scope) -> Scope:
@@ -98,8 +109,6 @@ def _applied(task: Task, inner: Scope) -> Scope:
 def _recursive(exc: ParseError, task: Task) -> bool:
     """An include that reaches itself under a condition: loaded when reached instead, as in Ansible
     (its 'when' ends the recursion). Without a condition it could never end: that stays an error."""
-    from orch.playbook.roles import LOOP
-
     return bool(task.when) and exc.message.startswith((INCLUDE_LOOP, LOOP))
 
 
@@ -108,6 +117,9 @@ def _role_args(args: dict, where: Location) -> tuple[str, dict]:
     if not isinstance(name, str) or not name:
         raise ParseError("a role name is required ('name:')", location=where)
     return name, args
+
+
+_ROLE_FILES = ("tasks_from", "vars_from", "defaults_from", "handlers_from")
 
 
 def _allow_duplicates(args: dict) -> bool:
@@ -120,9 +132,14 @@ def import_role(data: dict, args: dict, scope: Scope, where: Location) -> list[T
     from orch.playbook.tasks import inherit
 
     name, args = _role_args(args, where)
-    name = static_name(name, scope, where, "import_role")
     inner = inherit(data, scope, where)
+    name = static_name(name, inner, where, "import_role")
+    args = {**args, **{k: static_name(args[k], inner, where, "import_role")
+                       for k in _ROLE_FILES if isinstance(args.get(k), str)}}
     role = load_role(name, scope, where, params={}, options=args, role_scope=inner)
+    public = args.get("public", True)
+    if (parse_bool(public) is not False if isinstance(public, str) else bool(public)) and role not in scope.public_roles:
+        scope.public_roles.append(role)  # imports are public unless told otherwise: the play sees their variables
     return role_items(role, inner, where, again=_allow_duplicates(args))
 
 
@@ -130,16 +147,15 @@ def include_role(task: Task, data: dict, scope: Scope) -> None:
     from orch.playbook.roles import load_role, role_items
 
     name, args = _role_args(task.args, task.location)
-    if is_template(name):
-        return
+    if any(is_template(v) for v in (name, *(args.get(k) for k in _ROLE_FILES)) if isinstance(v, str)):
+        return  # a name known only at run time (task vars, facts): loaded when reached
     inner = _applied(task, scope.child(when=list(task.when), vars=dict(task.vars),
                                        environment=list(task.environment),
                                        module_defaults=task.module_defaults, seen_roles={}))
     try:
         role = load_role(name, scope, task.location, params={}, options=args, role_scope=inner)
     except ParseError as exc:
-        if not _recursive(exc, task):
-            raise
+        _when_reached(exc, task)
         return
     task.included = role_items(role, inner, task.location, again=_allow_duplicates(args))
     task.included_role = role  # the engine needs its vars/defaults/handlers

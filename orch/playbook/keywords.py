@@ -12,7 +12,9 @@ INHERITED = (
     "ignore_unreachable", "no_log", "run_once", "delegate_to", "delegate_facts", "any_errors_fatal", "timeout",
 )
 
-COMMON = frozenset({"name", "when", "tags", "vars", "environment", "collections", "module_defaults", *INHERITED})
+# 'debugger' is accepted and ignored: orch runs no interactive debugger.
+COMMON = frozenset({"name", "when", "tags", "vars", "environment", "collections", "module_defaults", "debugger",
+                    *INHERITED})
 
 TASK = COMMON | frozenset({
     "action", "local_action", "args", "loop", "loop_control", "register", "notify", "listen",
@@ -24,10 +26,11 @@ PLAY = frozenset({
     "serial", "max_fail_percentage", "any_errors_fatal", "force_handlers", "pre_tasks", "roles", "tasks",
     "post_tasks", "handlers", "tags", "environment", "check_mode", "diff", "ignore_errors", "ignore_unreachable",
     "no_log", "run_once", "remote_user", "port", "connection", "collections", "strategy", "gather_subset", "order",
-    "module_defaults",
+    "module_defaults", "debugger",
 })
 ROLE_ENTRY = frozenset({"role", "name", "tags", "when", "vars", *INHERITED, "environment", "module_defaults"})
-IMPORT_PLAYBOOK = frozenset({"import_playbook", "ansible.builtin.import_playbook", "name", "vars", "when", "tags"})
+IMPORT_PLAYBOOK = frozenset({"import_playbook", "ansible.builtin.import_playbook", "ansible.legacy.import_playbook",
+                             "name", "vars", "when", "tags"})
 
 # Keyword -> why it is refused. Checked before "unknown keyword".
 UNSUPPORTED_TASK = {
@@ -35,12 +38,10 @@ UNSUPPORTED_TASK = {
     "connection": "orch does not support 'connection' on a task (set it on the play or in the inventory)",
     "remote_user": "orch does not support 'remote_user' on a task (set it on the play or in the inventory)",
     "port": "orch does not support 'port' on a task (set it on the play or in the inventory)",
-    "debugger": "orch does not support 'debugger'",
 }
 UNSUPPORTED_PLAY = {
     "vars_prompt": "orch does not support 'vars_prompt'; pass values with -e",
     "throttle": "orch does not support 'throttle' (yet)",
-    "debugger": "orch does not support 'debugger'",
     "gather_timeout": "orch does not support 'gather_timeout' on a play (yet)",
     "fact_path": "orch does not support 'fact_path' on a play (yet)",
     "timeout": "orch does not support the play 'timeout' keyword (yet)",

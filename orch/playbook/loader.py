@@ -45,6 +45,9 @@ def load_playbook(path: str | os.PathLike, extra_vars: dict[str, Any] | None = N
     return book
 
 
+_IMPORT_PLAYBOOK = ("import_playbook", "ansible.builtin.import_playbook", "ansible.legacy.import_playbook")
+
+
 def _load_plays(path: str, stack: tuple[str, ...], extra_vars: dict, where: Location | None,
                 outer_vars: dict | None = None) -> list[Play]:
     """The plays of ``path``; ``outer_vars``: the vars of the import_playbook entries around it."""
@@ -64,7 +67,7 @@ def _load_plays(path: str, stack: tuple[str, ...], extra_vars: dict, where: Loca
         entry_loc = loc_of(entry, None, loc_of(data, None, here))
         if not isinstance(entry, dict):
             raise ParseError(f"a play must be a mapping, got {type_name(entry)}", location=entry_loc)
-        if "import_playbook" in entry or "ansible.builtin.import_playbook" in entry:
+        if any(k in entry for k in _IMPORT_PLAYBOOK):
             plays += _import_playbook(entry, path, stack + (path,), extra_vars, entry_loc, outer_vars)
         else:
             plays.append(_load_play(entry, path, extra_vars, entry_loc, outer_vars))
@@ -74,17 +77,17 @@ def _load_plays(path: str, stack: tuple[str, ...], extra_vars: dict, where: Loca
 def _import_playbook(entry: dict, path: str, stack: tuple[str, ...], extra_vars: dict,
                      where: Location | None, outer_vars: dict) -> list[Play]:
     check_keys(entry, kw.IMPORT_PLAYBOOK, {}, "import_playbook", where)
-    key = "import_playbook" if "import_playbook" in entry else "ansible.builtin.import_playbook"
+    key = next(k for k in _IMPORT_PLAYBOOK if k in entry)
     name = entry[key]
     here = loc_of(entry, key, where)
     expect(name, (str,), "'import_playbook'", here)
-    scope = Scope(file=path, playbook_dir=os.path.dirname(path), play_vars={**outer_vars, **extra_vars})
+    import_vars = entry.get("vars") or {}
+    expect(import_vars, (dict,), "'vars'", loc_of(entry, "vars", where))
+    scope = Scope(file=path, playbook_dir=os.path.dirname(path), play_vars={**outer_vars, **import_vars, **extra_vars})
     name = static_name(name, scope, here, "import_playbook")
     target = os.path.normpath(os.path.join(os.path.dirname(path), os.path.expanduser(name)))
     if not os.path.isfile(target):
         raise ParseError(f"file not found: {name!r}", location=here)
-    import_vars = entry.get("vars") or {}
-    expect(import_vars, (dict,), "'vars'", loc_of(entry, "vars", where))
     # Static names inside (import_role, import_tasks) may use the import's vars, as in Ansible.
     plays = _load_plays(target, stack, extra_vars, here, {**outer_vars, **import_vars})
     extra_when = conditions(entry.get("when"), "'when'", loc_of(entry, "when", where))
@@ -238,6 +241,7 @@ def _load_play(entry: dict, path: str, extra_vars: dict, where: Location | None,
     play.tasks = role_tasks + parse_tasks(entry.get("tasks"), scope, "tasks", where)
     play.post_tasks = parse_tasks(entry.get("post_tasks"), scope, "post_tasks", where)
     play.handlers = parse_tasks(entry.get("handlers"), scope.child(is_handler=True), "handlers", where)
+    play.public_roles = list(scope.public_roles)
     seen: set[str] = set()
     for role in _all_roles(play):
         play.handlers += role_handlers(role, seen)

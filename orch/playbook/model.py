@@ -154,6 +154,7 @@ class Play:
     environment: list[Any] = field(default_factory=list)
     module_defaults: Any = None  # the play's own (ModuleDefaults), also on every task of the play
     roles: list[Role] = field(default_factory=list)
+    public_roles: list[Role] = field(default_factory=list)  # import_role's: their defaults/vars are the play's too
     pre_tasks: list[TaskItem] = field(default_factory=list)
     tasks: list[TaskItem] = field(default_factory=list)  # role tasks first, then the play's tasks
     post_tasks: list[TaskItem] = field(default_factory=list)

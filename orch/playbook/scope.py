@@ -33,6 +33,8 @@ class Scope:
     group_cache: Any = None        # the play's resolved action groups and their warnings (GroupCache)
     # Shared per play: roles already added (dedup), keyed by (path, params repr).
     seen_roles: dict[tuple[str, str], Any] = field(default_factory=dict)
+    # Shared per play: roles whose defaults and vars the whole play sees (import_role's, as in Ansible).
+    public_roles: list[Any] = field(default_factory=list)
 
     def child(self, **changes: Any) -> "Scope":
         return replace(self, **changes)

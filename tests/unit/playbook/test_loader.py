@@ -207,6 +207,23 @@ def test_include_tasks_dynamic_but_validated(write):
     assert dyn.included is None and dyn.args == {"file": "{{ name }}.yml", "apply": {"tags": ["x"]}}
 
 
+def test_an_include_that_cannot_load_fails_when_reached_and_strict_refuses_it(write):
+    p = write("site.yml", """
+        - hosts: all
+          tasks:
+            - include_tasks: missing.yml
+              when: false
+            - include_role: {name: nowhere}
+            - include_role: {name: nowhere, tasks_from: "{{ entry }}"}
+    """)
+    missing, role, templated = load_playbook(p).plays[0].tasks
+    assert "file not found: 'missing.yml'" in missing.problem.message and missing.included is None
+    assert "role 'nowhere' not found" in role.problem.message
+    assert templated.problem is None and templated.included is None  # loaded when reached
+    with pytest.raises(ParseError, match="missing.yml"):
+        load_playbook(p, strict=True)
+
+
 def test_import_playbook(write):
     write("sub/other.yml", """
         - hosts: db
