@@ -34,6 +34,8 @@ def static_name(name: str, scope: Scope, where: Location, what: str) -> str:
     if not is_template(name):
         return name
     variables = {**scope.play_vars, **scope.vars, "playbook_dir": scope.playbook_dir}
+    if scope.role is not None:  # Ansible knows the role's folder and name when importing from it
+        variables.update(role_path=scope.role.path, role_name=scope.role.name)
     try:
         return str(_TEMPLAR.template(name, variables))
     except TemplateError as exc:

@@ -300,3 +300,11 @@ def test_task_display_name(write):
     p = write("site.yml", "- hosts: all\n  tasks:\n    - ansible.builtin.ping:\n")
     t = tasks_of(p)[0]
     assert isinstance(t, Task) and t.display_name == "ansible.builtin.ping"
+
+
+def test_a_roles_static_import_may_name_role_path(write):
+    write("roles/r/tasks/main.yml", "- import_tasks: '{{ role_path }}/more/{{ role_name }}.yml'\n")
+    write("roles/r/more/r.yml", "- debug: msg=deep\n")
+    p = write("site.yml", "- hosts: all\n  roles: [r]\n")
+    (task,) = tasks_of(p)
+    assert task.args == {"msg": "deep"} and task.location.file.endswith("roles/r/more/r.yml")
