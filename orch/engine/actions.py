@@ -115,7 +115,8 @@ def send_content(step: "StepContext", module: str, args: dict, content: bytes) -
     return result
 
 
-def _rendered(step: "StepContext", args: dict) -> bytes:
+def _rendered(step: "StepContext", args: dict) -> tuple[dict, bytes]:
+    """(args, the rendered bytes) of a template step; ``mode: preserve`` becomes the template's mode."""
     if not args.get("src"):
         raise OrchError("template needs 'src'")
     raw, path = _file_bytes(step, args, "templates")
@@ -123,11 +124,19 @@ def _rendered(step: "StepContext", args: dict) -> bytes:
         text = raw.decode("utf-8")
     except UnicodeDecodeError:
         raise HostFailure(f"template {path} is not UTF-8 text") from None
-    return step.render_template_file(text, path, args).encode(args.get("output_encoding") or "utf-8")
+    content = step.render_template_file(text, path, args).encode(args.get("output_encoding") or "utf-8")
+    return _preserved(args, path), content
+
+
+def _preserved(args: dict, source: str) -> dict:
+    """``mode: preserve``: the controller-side source file's mode."""
+    if args.get("mode") != "preserve":
+        return args
+    return dict(args, mode="%04o" % (os.stat(source).st_mode & 0o7777))
 
 
 def template(step: "StepContext", args: dict) -> dict:
-    return send_content(step, "template", args, _rendered(step, args))
+    return send_content(step, "template", *_rendered(step, args))
 
 
 def _copy_content(step: "StepContext", args: dict) -> tuple[dict, bytes] | None:
@@ -145,9 +154,7 @@ def _copy_content(step: "StepContext", args: dict) -> tuple[dict, bytes] | None:
     if os.path.isdir(path):
         return None
     raw, _ = _file_bytes(step, dict(args, src=path), "files")
-    if args.get("mode") == "preserve":
-        args = dict(args, mode="%04o" % (os.stat(path).st_mode & 0o7777))
-    return args, raw
+    return _preserved(args, path), raw
 
 
 def _send_large_file(step: "StepContext", args: dict, path: str) -> dict:
@@ -171,9 +178,7 @@ def copy(step: "StepContext", args: dict) -> dict:
     if args.get("src") is not None and "content" not in args and not args.get("remote_src") and not step.diff:
         path = step.find_file(str(args["src"]), "files", allow_dir=True)
         if os.path.isfile(path) and os.path.getsize(path) > STAGE_LIMIT:
-            if args.get("mode") == "preserve":
-                args = dict(args, mode="%04o" % (os.stat(path).st_mode & 0o7777))
-            return _send_large_file(step, args, path)
+            return _send_large_file(step, _preserved(args, path), path)
     found = _copy_content(step, args)
     if found is not None:
         return send_content(step, "copy", *found)
@@ -198,8 +203,8 @@ def batch_step(step: "StepContext", module: str, args: dict) -> tuple[str, dict]
     if module in CONTROLLER_ACTIONS or module in ("fetch", "script", "raw", "assemble"):
         return None
     if module == "template":
-        content = _rendered(step, args)
-        return ("template", _wire(args, content, inline=True)) if len(content) <= INLINE_LIMIT else None
+        wired_args, content = _rendered(step, args)
+        return ("template", _wire(wired_args, content, inline=True)) if len(content) <= INLINE_LIMIT else None
     if module == "copy":
         found = _copy_content(step, args)
         if found is None:

@@ -37,7 +37,11 @@ def header_options(text: str) -> tuple[str, dict[str, Any]]:
     for pair in text[len(HEADER):end].split(","):
         key, colon, value = pair.partition(":")
         key = key.strip()
-        if not colon or key not in OPTION_NAMES:
+        if not pair.strip():
+            raise TemplateError(f"empty {HEADER!r} option (two commas, or one at the end)")
+        if not colon:
+            raise TemplateError(f"bad {HEADER!r} option {pair.strip()!r}: Missing key-value separator ':'")
+        if key not in OPTION_NAMES:
             raise TemplateError(f"bad {HEADER!r} option {pair.strip()!r} (known: {', '.join(sorted(OPTION_NAMES))})")
         try:
             options[key] = ast.literal_eval(value.strip())
