@@ -152,6 +152,6 @@ def run_exit_code(states) -> int:
     """Ansible's codes: 4 some host unreachable, 2 failed (orch: 1), 0 ok."""
     if any(s.unreachable for s in states.values()):
         return 4
-    if any(s.stats.get("failed") for s in states.values()):
+    if any(s.failed for s in states.values()):  # failures rescued or cleared (clear_host_errors) do not count
         return 1
     return 0

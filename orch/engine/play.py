@@ -98,6 +98,11 @@ class PlayRun:
         if limit is not None and failed * 100.0 / len(self.batch) > float(limit):
             self._abort.set()
 
+    def host_recovered(self, state: "HostState") -> None:
+        """``meta: clear_host_errors``: a failed host runs on (and counts as failed no more)."""
+        with self._once_lock:
+            self.failed_hosts = max(0, self.failed_hosts - 1)
+
     def once(self, task: Task, execute: Callable[[], dict]) -> dict:
         """run_once: the first host to get here runs it; the others get its result."""
         with self._once_lock:

@@ -62,6 +62,7 @@ class HostWorker:
         self.state = state
         self.item_index: int | None = None  # the loop item being run (names the step in plans)
         self.last_failure: tuple[Task, dict] | None = None
+        self.errors_cleared = False  # meta: clear_host_errors ran since the host's last failure
 
     # -- walking items ---------------------------------------------------
 
@@ -98,6 +99,11 @@ class HostWorker:
             self.state.failed = failed_before or always == FAILED
             if always != OK:
                 outcome = always
+        if self.errors_cleared and outcome == FAILED:  # meta: clear_host_errors ran: the host goes on
+            self.errors_cleared = False
+            self.state.failed = False
+            self.run.host_recovered(self.state)
+            outcome = OK
         return outcome
 
     # -- one task --------------------------------------------------------
@@ -222,6 +228,7 @@ class HostWorker:
 
     def _failure(self, task: Task, result: dict) -> str:
         self.last_failure = (task, result)  # for a rescue: ansible_failed_task / ansible_failed_result
+        self.errors_cleared = False  # a failure after clear_host_errors stops the host again
         self.state.failed = True
         self.run.host_failed(self.state)
         return FAILED
@@ -440,7 +447,10 @@ class HostWorker:
         if action in ("end_play",):
             self.run.end_play()
             return ABORTED
-        if action in ("noop", "refresh_inventory", "clear_host_errors", "reset_connection"):
+        if action == "clear_host_errors":  # the failure being handled (a block's always) no longer stops the host
+            self.errors_cleared = True
+            return OK
+        if action in ("noop", "refresh_inventory", "reset_connection"):
             if action == "reset_connection" and self.state.connection is not None:
                 self.state.connection.close()
             return OK

@@ -32,9 +32,9 @@ def _workdir(case: str, tmp_path: Path) -> Path:
     return work
 
 
-def run_case(case: str, tool: str, tmp_path: Path, *args: str) -> subprocess.CompletedProcess:
+def run_case(case: str, tool: str, tmp_path: Path, *args: str, playbook: str = "site.yml") -> subprocess.CompletedProcess:
     work = _workdir(case, tmp_path / tool)
-    argv = ["-i", str(work / "inventory.ini"), str(work / "site.yml"), *args]
+    argv = ["-i", str(work / "inventory.ini"), str(work / playbook), *args]
     if tool == "orch":
         return orch("run", *argv, cwd=work)
     env = dict(os.environ, ANSIBLE_NOCOLOR="1", ANSIBLE_LOCAL_TEMP=str(tmp_path / "a-tmp"),
@@ -52,3 +52,12 @@ def test_case_passes(case: str, tool: str, tmp_path: Path) -> None:
     res = run_case(case, tool, tmp_path)
     assert res.returncode == 0, res.stdout[-4000:] + res.stderr[-2000:]
     assert "failed=0" in res.stdout.split("PLAY RECAP")[-1], res.stdout[-4000:]
+
+
+@pytest.mark.parametrize("tool", ["ansible", "orch"])
+def test_cleared_host_errors_let_the_host_go_on(tool: str, tmp_path: Path) -> None:
+    if tool == "ansible" and ANSIBLE_PLAYBOOK is None:
+        pytest.skip("ansible-playbook not installed")
+    res = run_case("clear_host_errors", tool, tmp_path, playbook="play.yml")
+    assert res.returncode == 0, res.stdout[-4000:] + res.stderr[-2000:]
+    assert "went on after clearing" in res.stdout
