@@ -14,6 +14,7 @@ import time
 from typing import TYPE_CHECKING, Any
 
 from orch.engine import actions
+from orch.engine.results import skip_on
 from orch.errors import OrchError, TemplateError, UnreachableError
 from orch.foreign import runner as foreign
 from orch.playbook.model import Task
@@ -94,8 +95,8 @@ def run_batch(worker: "HostWorker", tasks: list[Task]) -> str:
         worker._announce(task, item.name, False)
         prepared.append(item)
         try:
-            if not run.templar.is_true(task.when, variables, location=task.location, task=item.name):
-                item.result = {"changed": False, "skipped": True, "skip_reason": "Conditional result was False"}
+            item.result = skip_on(run.templar, task.when, variables, task.location, item.name)
+            if item.result is not None:
                 continue
             item.step = run.step_context(worker, task, variables, item.name)
             if item.step.expect is not None:  # applying a saved plan: each step is checked on its own

@@ -10,6 +10,16 @@ NO_TRACEBACK = "(no traceback: the task failed without an exception)"
 CENSORED = "the output has been hidden due to the fact that 'no_log: true' was specified for this result"
 
 
+def skip_on(templar: Any, conditions: list[Any], variables: dict, location: Any, task: str) -> dict | None:
+    """The result of a task whose ``when`` does not hold, naming the condition that was false as
+    Ansible does (``false_condition``); None when every condition holds."""
+    for condition in conditions or []:
+        if not templar.is_true(condition, variables, location=location, task=task):
+            return {"changed": False, "skipped": True, "skip_reason": "Conditional result was False",
+                    "false_condition": condition}
+    return None
+
+
 def is_failed(result: dict[str, Any]) -> bool:
     """As Ansible judges a result: an evaluated ``failed_when`` decides, even over retries that ran out."""
     if "failed_when_result" in result:

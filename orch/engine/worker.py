@@ -18,7 +18,7 @@ from orch.engine.facts import prefixed
 from orch.engine.failures import failure_vars
 from orch.engine.looping import SkipLoop, breaks, item_vars, task_items, with_item_outcome
 from orch.engine.module_defaults import with_defaults
-from orch.engine.results import NO_TRACEBACK, aggregate, censor, public, registered, status_of
+from orch.engine.results import NO_TRACEBACK, aggregate, censor, public, registered, skip_on, status_of
 from orch.engine.step import StepContext
 from orch.errors import HostFailure, OrchError, TemplateError, UnreachableError
 from orch.foreign import runner as foreign
@@ -261,9 +261,9 @@ class HostWorker:
     def _execute(self, task: Task, variables: dict, name: str) -> dict:
         templar = self.run.templar
         if task.loop is None:
-            if not templar.is_true(task.when, variables, location=task.location, task=name):
-                return {"changed": False, "skipped": True, "skip_reason": "Conditional result was False",
-                        "_ran_on": self.state.name}
+            skipped = skip_on(templar, task.when, variables, task.location, name)
+            if skipped is not None:
+                return {**skipped, "_ran_on": self.state.name}
             result = self._attempts(task, variables, name)
             result["_ran_on"] = self.state.name
             return result
@@ -277,9 +277,8 @@ class HostWorker:
         for index, item in enumerate(items):
             added = item_vars(control, items, index)
             item_vars_ = {**variables, **added}
-            if not templar.is_true(task.when, item_vars_, location=task.location, task=name):
-                one = {"changed": False, "skipped": True, "skip_reason": "Conditional result was False"}
-            else:
+            one = skip_on(templar, task.when, item_vars_, task.location, name)
+            if one is None:
                 self.item_index = index
                 try:
                     one = self._attempts(task, item_vars_, name)
