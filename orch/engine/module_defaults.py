@@ -4,36 +4,35 @@ As Ansible does: the levels are merged key by key (a level's entry for a module 
 outer level's whole entry for it), then the task gets the arguments of every group holding its
 module (in the order the groups were written), then those of its module, all templated with
 the host's variables, and its own arguments over them. ``service``, ``package`` and
-``gather_facts`` also take the defaults of the module they hand the work to (``systemd``,
-``apt``, ``setup``) for arguments still missing.
+``gather_facts`` also take the defaults of the module they hand the work to (backends.py) for
+arguments still missing.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+from orch.engine.backends import backend, with_package_use
 from orch.errors import HostFailure
 from orch.foreign.resolve import ModuleSearch, fqcn
 from orch.playbook.model import Task
 
-# The module each of these hands its work to: the fact naming it (None: always the same one).
-_BACKENDS = {"service": "service_mgr", "package": "pkg_mgr", "gather_facts": None}
-
 
 def with_defaults(task: Task, args: dict, variables: dict, templar: Any, name: str, playbook_dir: str) -> dict:
     """``args`` (already templated) over the task's templated module defaults."""
+    search = task.search if isinstance(task.search, ModuleSearch) else ModuleSearch(playbook_dir)
+    args = with_package_use(task, args, variables, search)
     defaults = task.module_defaults
     if defaults is None or not defaults.layers:
         return args
     merged: dict[str, Any] = {}
     for layer in defaults.layers:
         merged.update(layer)
-    search = task.search if isinstance(task.search, ModuleSearch) else ModuleSearch(playbook_dir)
     action = fqcn(str(task.action or task.module), search)
     out = {**_for(action, merged, defaults.groups, task, variables, templar, name), **args}
-    backend = _backend(task, out, variables)
-    if backend is not None:
-        extra = _for(fqcn(backend, search), merged, defaults.groups, task, variables, templar, name)
+    chosen = backend(task, out, variables)
+    if chosen is not None:
+        extra = _for(fqcn(chosen, search), merged, defaults.groups, task, variables, templar, name)
         out = {**{k: v for k, v in extra.items() if k not in out}, **out}
     return out
 
@@ -55,17 +54,3 @@ def _for(action: str | None, merged: dict, groups: dict, task: Task, variables: 
                               location=task.location, task=name)
         out.update(value)
     return out
-
-
-def _backend(task: Task, args: dict, variables: dict) -> str | None:
-    """The module a ``service``/``package``/``gather_facts`` task hands its work to on this host."""
-    kind = task.module if task.module in _BACKENDS else "gather_facts" if task.action == "gather_facts" else None
-    if kind is None:
-        return None
-    if kind == "gather_facts":
-        return "setup"
-    chosen = str(args.get("use") or "auto")
-    if chosen == "auto":
-        facts = variables.get("ansible_facts") or {}
-        chosen = str(facts.get(_BACKENDS[kind]) or "auto") if isinstance(facts, dict) else "auto"
-    return None if chosen == "auto" else chosen

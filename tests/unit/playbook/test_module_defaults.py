@@ -161,3 +161,17 @@ def test_defaults_that_are_not_a_mapping_fail_the_task(write):
     _, [task] = tasks_of(path)
     with pytest.raises(HostFailure, match="must be a mapping of arguments"):
         with_defaults(task, {}, {"not_a_mapping": "text"}, Templar(), "t", "/")
+
+
+def test_a_package_manager_no_module_answers_to_fails_the_task(write):
+    path = write("site.yml", """
+        - hosts: all
+          tasks:
+            - package: {name: x}
+        """)
+    _, [task] = tasks_of(path)
+    with pytest.raises(HostFailure, match='Could not find a matching action for the "lola" package manager.'):
+        with_defaults(task, {"name": ["x"]}, {"ansible_package_use": "lola"}, Templar(), "t", "/")
+    assert with_defaults(task, {"name": ["x"]}, {"ansible_package_use": "apt"}, Templar(), "t", "/") == {
+        "name": ["x"], "use": "apt"}
+    assert with_defaults(task, {"name": ["x"]}, {}, Templar(), "t", "/") == {"name": ["x"]}
