@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 from orch.engine.facts import variable_name_problem
 from orch.engine.include_vars import include_vars
 from orch.errors import HostFailure, OrchError, TemplateError, UndefinedVariableError
+from orch.templating.trust import all_template
 from orch.yamlsrc import UnsafeText
 
 if TYPE_CHECKING:
@@ -59,18 +60,40 @@ def set_fact(step: "StepContext", args: dict) -> dict:
     return {"changed": False, "ansible_facts": facts, "_set_fact": True}
 
 
+def _that(step: "StepContext", args: dict):
+    """``that`` as written: conditions are evaluated, not templated first (a template that names a list
+    of conditions is the list), as Ansible's assert takes them."""
+    written = step.task.args
+    if not isinstance(written, dict) or "that" not in written:
+        return args.get("that")  # the arguments came from a template as a whole (``assert: "{{ item }}"``)
+    that = written["that"]
+    if isinstance(that, str) and all_template(that):
+        try:
+            listed = step.templar.template(that, step.vars)
+        except TemplateError:
+            return that
+        return listed if isinstance(listed, list) else that
+    return that
+
+
 def assert_(step: "StepContext", args: dict) -> dict:
-    conditions = args.get("that")
-    if conditions is None:
-        raise OrchError("assert needs 'that'")
+    if "that" not in args:
+        raise OrchError("assert: missing required arguments: that")
+    conditions = _that(step, args)
     conditions = conditions if isinstance(conditions, list) else [conditions]
     for condition in conditions:
+        if condition is None or (isinstance(condition, str) and not condition.strip()):
+            raise OrchError("assert: Empty conditional expressions are not allowed")
         if isinstance(condition, (dict, list)):  # e.g. an unquoted "a == {'k': 1}" that YAML read as a mapping
             raise OrchError(f"assert: each condition must be an expression (a string), got {condition!r}"[:300])
         if not step.templar.is_true(condition, step.vars, location=step.task.location, task=step.task_name):
             msg = args.get("fail_msg", args.get("msg", "Assertion failed"))
             return {"changed": False, "failed": True, "assertion": condition, "evaluated_to": False, "msg": msg}
-    return {"changed": False, "msg": args.get("success_msg", "All assertions passed")}
+    result = {"changed": False, "msg": args.get("success_msg", "All assertions passed")}
+    if any(isinstance(c, str) and all_template(c) for c in conditions):
+        result["deprecations"] = [{"msg": "a condition should not be surrounded by templating delimiters "
+                                          "({{ }}): write the expression alone", "version": "2.23"}]
+    return result
 
 
 def fail(step: "StepContext", args: dict) -> dict:

@@ -66,6 +66,17 @@ def _items(templar: "Templar", task: "Task", variables: dict, name: str, search_
     return list(found)
 
 
+# Read per item (label) or after it (break_when): not templated up front.
+_PER_ITEM = ("label", "break_when")
+
+
+def loop_control(templar: "Templar", task: "Task", variables: dict, name: str) -> dict:
+    """``loop_control`` with its settings templated (``loop_var: "{{ name }}"``), as Ansible reads them."""
+    control = task.loop_control or {}
+    return {key: value if key in _PER_ITEM else templar.template(value, variables, location=task.location, task=name)
+            for key, value in control.items()}
+
+
 def item_vars(control: dict, items: list, index: int) -> dict:
     """What one item adds to the task's variables (loop_var, index_var, ``ansible_loop``)."""
     loop_var = control.get("loop_var") or "item"

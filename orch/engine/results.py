@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from orch.yamlsrc import UnsafeText
+from orch.yamlsrc import LocStr, UnsafeText
 
 NO_TRACEBACK = "(no traceback: the task failed without an exception)"
 CENSORED = "the output has been hidden due to the fact that 'no_log: true' was specified for this result"
@@ -82,8 +82,9 @@ def registered(result: dict[str, Any]) -> dict[str, Any]:
 
 
 def unsafe(value: Any) -> Any:
-    """``value`` with every string in it marked never to be templated."""
-    if isinstance(value, str) and not isinstance(value, UnsafeText):
+    """``value`` with every string in it marked never to be templated; text written in the playbook
+    (a loop's item as it was given) stays as it was, trusted as Ansible keeps it."""
+    if isinstance(value, str) and not isinstance(value, (UnsafeText, LocStr)):
         return UnsafeText(value)
     if isinstance(value, dict):
         return {unsafe(k): unsafe(v) for k, v in value.items()}

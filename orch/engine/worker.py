@@ -16,7 +16,7 @@ from orch.engine.async_tasks import async_settings, run_async
 from orch.engine.batching import batch_run, run_batch
 from orch.engine.facts import prefixed
 from orch.engine.failures import failure_vars
-from orch.engine.looping import SkipLoop, breaks, item_vars, task_items, with_item_outcome
+from orch.engine.looping import SkipLoop, breaks, item_vars, loop_control, task_items, with_item_outcome
 from orch.engine.module_defaults import with_defaults
 from orch.engine.results import NO_TRACEBACK, aggregate, censor, public, registered, skip_on, status_of
 from orch.engine.step import StepContext
@@ -272,7 +272,7 @@ class HostWorker:
         except SkipLoop:
             return {"changed": False, "skipped": True, "skip_reason": "Conditional result was False",
                     "_ran_on": self.state.name}
-        control = task.loop_control or {}
+        control = loop_control(templar, task, variables, name)
         results = []
         for index, item in enumerate(items):
             added = item_vars(control, items, index)
@@ -282,16 +282,23 @@ class HostWorker:
                 self.item_index = index
                 try:
                     one = self._attempts(task, item_vars_, name)
+                except UnreachableError:
+                    raise
+                except OrchError as exc:  # as in Ansible: this item failed (bad arguments), the loop goes on
+                    one = self._error_result(task, exc)
                 finally:
                     self.item_index = None
             one.update({k: v for k, v in added.items() if k != "ansible_loop" or control.get("extended")})
-            if "label" in control:
-                one["_ansible_item_label"] = templar.template(control["label"], item_vars_)
             results.append(one)
             # As in Ansible, later items see what earlier ones set (set_fact building a list up)
             # and the last item's result under the register name.
             variables = with_item_outcome(variables, task.register, one)
             item_vars_ = with_item_outcome(item_vars_, task.register, one)
+            if "label" in control:  # it may read this item's result; if it cannot, the item fails
+                try:
+                    one["_ansible_item_label"] = templar.template(control["label"], item_vars_)
+                except TemplateError as exc:
+                    one.update(failed=True, msg=exc.message)
             if breaks(templar, task, item_vars_, name):
                 break
             if control.get("pause") and index < len(items) - 1:
@@ -410,7 +417,8 @@ class HostWorker:
         except SkipLoop:
             return self._include_skipped(task, name)
         for index in range(len(items)):
-            outcome = self._include_once(task, variables, name, item_vars(task.loop_control or {}, items, index))
+            control = loop_control(self.run.templar, task, variables, name)
+            outcome = self._include_once(task, variables, name, item_vars(control, items, index))
             if outcome != OK:
                 return outcome
         return OK

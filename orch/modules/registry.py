@@ -265,7 +265,7 @@ _MODULES: list[ModuleInfo] = [
     ModuleInfo("debug", {"msg": _o("raw", default="Hello world!"), "var": _o("raw"), "verbosity": _o("int", default=0)},
                mutually_exclusive=(("msg", "var"),)),
     # assert's 'that': a string is one condition, commas and all (not a comma-separated list).
-    ModuleInfo("assert", {"that": _o("raw", required=True), "fail_msg": _o("raw", aliases=["msg"]),
+    ModuleInfo("assert", {"that": _o("raw"), "fail_msg": _o("raw", aliases=["msg"]),
                           "success_msg": _o("raw"), "quiet": _o("bool", default=False)}),
     ModuleInfo("fail", {"msg": _o("raw", default="Failed as requested from task")}),
     ModuleInfo("set_fact", None),

@@ -25,7 +25,7 @@ from orch.booleans import FALSE as BOOL_FALSE
 from orch.booleans import TRUE as BOOL_TRUE
 from orch.errors import Location, TemplateError, UndefinedVariableError
 from orch.yamlsrc import DecryptedText, UnsafeText, VaultText, location_of
-from orch.templating import filters_core, filters_data, filters_math, filters_path, filters_text, filters_vault, lookups, tests
+from orch.templating import filters_core, filters_data, filters_math, filters_path, filters_text, filters_vault, lookups, tests, trust
 from orch.templating.lexer import LiteralBackslashLexer
 from orch.templating.template_options import Environments, clean_options, header_options
 from orch.templating.undefined import OrchUndefined, Undecryptable, UndecryptableError, fail_on_undefined, undef
@@ -275,8 +275,19 @@ class Templar:
             return all(self.is_true(c, variables, location=location, task=task) for c in condition)
         if condition is None:
             return True
-        value = self.evaluate(condition, variables, location=location or location_of(condition), task=task)
-        return to_condition(value, condition, location or location_of(condition), task)
+        where = location or location_of(condition)
+        if isinstance(condition, str) and not trust.boolean_word(condition):
+            if trust.untrusted(condition):
+                raise trust.untrusted_error(condition, condition, where, task)
+            if trust.all_template(condition):  # "{{ name }}": the expression the variable holds, if trusted
+                value = self.template(condition, variables, location=where, task=task)
+                if isinstance(value, str) and not trust.boolean_word(value):
+                    if not trust.trusted_expression(value):
+                        raise trust.untrusted_error(condition, value, where, task)
+                    value = self.evaluate(value, variables, location=where, task=task)
+                return to_condition(value, condition, where, task)
+        value = self.evaluate(condition, variables, location=where, task=task)
+        return to_condition(value, condition, where, task)
 
     def render_text(self, text: str, variables: Mapping[str, Any], *, source: str | None = None,
                     options: Mapping[str, Any] | None = None, searchpath: list[str] | None = None) -> str:
@@ -381,7 +392,8 @@ class Templar:
             if isinstance(value, Undefined):
                 self._run(source, lambda: str(value))
             return _trailing_newlines(source, _concrete(source, value, self._run), "\n")
-        return _trailing_newlines(source, self._run(source, lambda: "".join(_to_text(v) for v in out)), "\n")
+        joined = self._run(source, lambda: "".join(_to_text(v) for v in out))
+        return trust.RenderedText(_trailing_newlines(source, joined, "\n"))
 
     def _compile(self, source: str, kind: str, env: jinja2.Environment | None = None,
                  env_key: tuple = ()) -> jinja2.Template:

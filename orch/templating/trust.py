@@ -1,0 +1,47 @@
+"""Which strings a condition may evaluate: ansible-core 2.19 evaluates only trusted expressions.
+
+Text written in playbooks, roles and variable files is trusted. Text a template produced by joining
+its parts, and a module's output (registered results, ``!unsafe``), is data: a condition made of
+it fails instead of running what a result or a template put together (a registered command output
+holding ``lookup('pipe', ...)`` must never run).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from orch.booleans import FALSE, TRUE
+from orch.errors import Location, TemplateError
+from orch.yamlsrc import LocStr, UnsafeText
+
+
+class RenderedText(str):
+    """Text a template joined from its parts: data, not an expression a condition may evaluate."""
+
+    __slots__ = ()
+
+
+def untrusted(value: Any) -> bool:
+    return isinstance(value, (RenderedText, UnsafeText))
+
+
+def trusted_expression(value: Any) -> bool:
+    """A template's string result that a condition may still evaluate: text from a playbook or vars file."""
+    return isinstance(value, LocStr) and not untrusted(value)
+
+
+def boolean_word(value: str) -> bool:
+    return value.strip().lower() in TRUE | FALSE | {""}
+
+
+def all_template(text: str) -> bool:
+    """``"{{ ... }}"`` as a whole: a condition that names its expression indirectly."""
+    stripped = text.strip()
+    return stripped.startswith("{{") and stripped.endswith("}}")
+
+
+def untrusted_error(condition: Any, value: Any, location: Location | None, task: str | None) -> TemplateError:
+    return TemplateError(
+        f"conditional {str(condition)!r}: untrusted template or expression {str(value)!r} (a condition must be "
+        "written in a playbook, role or vars file, not made by a template or taken from a result)",
+        location=location, task=task)
