@@ -15,7 +15,7 @@ from orch.engine.options import RunOptions
 from orch.engine.play import PlayRun
 from orch.engine.resume import ResumeRecord
 from orch.engine.serial import batches, ordered
-from orch.engine.variables import HostVars, merge_layers
+from orch.engine.variables import HostVars, HostVarsVars, merge_layers
 from orch.errors import OrchError, ParseError
 from orch.events import EventBus
 from orch.inventory import Inventory
@@ -64,7 +64,7 @@ class _HostVarsLookup:
             if host is None:
                 return None
             state = self.pb.state_for(host)
-        return self.pb.host_level_vars(state, self.play_run)
+        return HostVarsVars(self.pb.host_level_vars(state, self.play_run), self.pb.templar)
 
     def names(self) -> list[str]:
         return list(self.pb.inventory.hosts)

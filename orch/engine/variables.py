@@ -35,6 +35,26 @@ class HostVars(Mapping):
         return len(self._lookup.names())
 
 
+class HostVarsVars(Mapping):
+    """One host's variables in ``hostvars``: each templated with that host's own variables when read."""
+
+    def __init__(self, variables: dict[str, Any], templar) -> None:
+        self._vars = variables
+        self._templar = templar
+        self._done: dict[str, Any] = {}
+
+    def __getitem__(self, key: str) -> Any:
+        if key not in self._done:
+            self._done[key] = self._templar.template(self._vars[key], self._vars)
+        return self._done[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._vars)
+
+    def __len__(self) -> int:
+        return len(self._vars)
+
+
 def merge_layers(*layers: Mapping[str, Any] | None) -> dict[str, Any]:
     merged: dict[str, Any] = {}
     for layer in layers:
