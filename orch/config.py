@@ -4,7 +4,8 @@ Precedence, highest first (the one place this is written down; README explains i
 
 1. command-line flags (``-i``, ``-f``, ``-u``, ``--runs-dir`` ...)
 2. ``ORCH_*`` environment variables (``ORCH_INVENTORY``, ``ORCH_FORKS``, ``ORCH_REMOTE_USER``,
-   ``ORCH_PRIVATE_KEY_FILE``, ``ORCH_HOST_KEY_CHECKING``, ``ORCH_ROLES_PATH``, ``ORCH_RUNS_DIR``)
+   ``ORCH_PRIVATE_KEY_FILE``, ``ORCH_HOST_KEY_CHECKING``, ``ORCH_ROLES_PATH``, ``ORCH_RUNS_DIR``,
+   ``ORCH_HASH_BEHAVIOUR``)
 3. ``ANSIBLE_*`` environment variables of the same settings (``ANSIBLE_INVENTORY``, ``ANSIBLE_FORKS`` ...)
 4. ``orch.toml``: ``$ORCH_CONFIG``, else the nearest one from the current directory up
 5. ``ansible.cfg`` ``[defaults]``, found as Ansible finds it: ``$ANSIBLE_CONFIG``, ``./ansible.cfg``,
@@ -28,11 +29,12 @@ from typing import Any
 from orch.errors import ParseError
 
 KEYS = ("inventory", "forks", "remote_user", "private_key_file", "host_key_checking", "roles_path", "runs_dir",
-        "timeout")
+        "timeout", "hash_behaviour")
 _PATHS = {"inventory", "private_key_file", "roles_path", "runs_dir"}
 _ANSIBLE_ENV = {"inventory": "ANSIBLE_INVENTORY", "forks": "ANSIBLE_FORKS", "remote_user": "ANSIBLE_REMOTE_USER",
                 "private_key_file": "ANSIBLE_PRIVATE_KEY_FILE", "host_key_checking": "ANSIBLE_HOST_KEY_CHECKING",
-                "roles_path": "ANSIBLE_ROLES_PATH", "timeout": "ANSIBLE_TIMEOUT"}
+                "roles_path": "ANSIBLE_ROLES_PATH", "timeout": "ANSIBLE_TIMEOUT",
+                "hash_behaviour": "ANSIBLE_HASH_BEHAVIOUR"}
 # setting -> option name of the commands that target hosts
 _OPTIONS = {"inventory": "inventories", "forks": "forks", "remote_user": "user", "runs_dir": "runs_dir",
             "timeout": "timeout"}
@@ -85,7 +87,7 @@ def read_ansible_cfg(path: Path) -> dict[str, Any]:
     for key, names in (("inventory", ("inventory", "hostfile")), ("forks", ("forks",)),
                        ("remote_user", ("remote_user",)), ("private_key_file", ("private_key_file",)),
                        ("host_key_checking", ("host_key_checking",)), ("roles_path", ("roles_path",)),
-                       ("timeout", ("timeout",))):
+                       ("timeout", ("timeout",)), ("hash_behaviour", ("hash_behaviour",))):
         for name in names:
             if section.get(name):
                 out[key] = section.get(name)
@@ -151,7 +153,7 @@ def default_map(settings: dict[str, Setting]) -> dict[str, dict[str, Any]]:
 
 def export_environment(settings: dict[str, Setting]) -> None:
     """Settings the lower layers read from the environment, for this process only."""
-    for key in ("private_key_file", "host_key_checking", "roles_path"):
+    for key in ("private_key_file", "host_key_checking", "roles_path", "hash_behaviour"):
         setting = settings.get(key)
         if setting is None or setting.source.startswith(("ORCH_", "ANSIBLE_")):
             continue  # already in the environment

@@ -7,6 +7,7 @@ import re
 import sys
 import threading
 
+from orch import hashmerge
 from orch.engine.control_actions import CustomStats
 from orch.engine.facts import namespaced, prefixed
 from orch.engine.hostconn import HostConnection
@@ -32,12 +33,13 @@ _CROSS_HOST = re.compile(r"\bhostvars\b|\bansible_play_hosts\b|\bplay_hosts\b|\b
 def _role_layers(roles: list[Role]) -> tuple[dict, dict]:
     defaults: dict = {}
     role_vars: dict = {}
+    merge = hashmerge.merging()
 
     def walk(role: Role) -> None:
         for dep in role.dependencies:
             walk(dep)
-        defaults.update(role.defaults)
-        role_vars.update(role.vars)
+        hashmerge.update(defaults, role.defaults, merge)
+        hashmerge.update(role_vars, role.vars, merge)
 
     for role in roles:
         walk(role)
@@ -159,7 +161,7 @@ class PlaybookRun:
                 data = self._vars_files_cache.get(path)
                 if data is None:
                     data = self._vars_files_cache[path] = vars_file_mapping(load_file(path), path)
-                merged.update(data)
+                hashmerge.update(merged, data, hashmerge.merging())
                 break
         return merged
 

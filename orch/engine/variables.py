@@ -15,6 +15,8 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any
 
+from orch import hashmerge
+
 
 class HostVars(Mapping):
     """``hostvars``: every host's variables, computed when asked for."""
@@ -56,8 +58,10 @@ class HostVarsVars(Mapping):
 
 
 def merge_layers(*layers: Mapping[str, Any] | None) -> dict[str, Any]:
+    """The layers, later ones winning; mappings merge instead under ``hash_behaviour=merge``."""
+    merge = hashmerge.merging()
     merged: dict[str, Any] = {}
     for layer in layers:
         if layer:
-            merged.update(layer)
+            hashmerge.update(merged, layer, merge)
     return merged

@@ -14,6 +14,7 @@ import shlex
 import warnings
 from typing import Any
 
+from orch import hashmerge
 from orch.errors import Location, ParseError
 from orch.inventory.model import Inventory
 from orch.inventory.ranges import RangeError, expand_hosts, split_port
@@ -121,7 +122,7 @@ def set_group_var(inv: Inventory, group: str, key: str, value: Any, loc: Locatio
         except (TypeError, ValueError):
             raise ParseError(f"ansible_group_priority must be an integer, got {value!r}", location=loc) from None
         return
-    g.vars[key] = value
+    hashmerge.update(g.vars, {key: value}, hashmerge.merging())  # a group in two sources, as for hosts
     g.var_locs[key] = loc
 
 

@@ -14,6 +14,7 @@ import threading
 from dataclasses import dataclass, field
 from typing import Any
 
+from orch import hashmerge
 from orch.errors import Location, ParseError
 
 
@@ -89,7 +90,8 @@ class Host:
         return sorted(g.name for g in self.groups if g.name != "all")
 
     def set_var(self, key: str, value: Any, loc: Location | None = None) -> None:
-        self.inline_vars[key] = value
+        # a host in two inventory sources: its mappings merge under hash_behaviour=merge
+        hashmerge.update(self.inline_vars, {key: value}, hashmerge.merging())
         if loc:
             self.var_locs[key] = loc
 

@@ -34,7 +34,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable
 
-from orch import yamlsrc
+from orch import hashmerge, yamlsrc
 from orch.errors import Location, ParseError
 from orch.inventory.model import Group, Host, Inventory
 
@@ -174,9 +174,10 @@ def _inline(values: dict[str, Any], locs: dict[str, Location], kind: str) -> Var
 
 
 def merge(layers: list[VarLayer]) -> dict[str, Any]:
+    merge_hashes = hashmerge.merging()
     out: dict[str, Any] = {}
     for layer in layers:
-        out.update(layer.vars)
+        hashmerge.update(out, layer.vars, merge_hashes)
     return out
 
 
