@@ -26,6 +26,7 @@ from orch.booleans import TRUE as BOOL_TRUE
 from orch.errors import Location, TemplateError, UndefinedVariableError
 from orch.yamlsrc import DecryptedText, UnsafeText, VaultText, location_of
 from orch.templating import filters_core, filters_data, filters_math, filters_path, filters_text, filters_vault, lookups, tests, trust
+from orch.templating.context import LazyContext, LazyTemplate
 from orch.templating.lexer import LiteralBackslashLexer
 from orch.templating.template_options import Environments, clean_options, header_options
 from orch.templating.undefined import OrchUndefined, Undecryptable, UndecryptableError, fail_on_undefined, undef
@@ -69,6 +70,8 @@ def _concat(values: Any) -> Any:
 
 class _Environment(NativeEnvironment):
     code_generator_class = _CodeGenerator
+    context_class = LazyContext
+    template_class = LazyTemplate
     concat = staticmethod(_concat)
     literal_backslashes = True  # value templates (from YAML); template files set it False (see lexer.py)
 

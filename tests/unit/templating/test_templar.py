@@ -220,3 +220,12 @@ def test_macro_output_is_text_never_literal_evaluated():
     assert Templar().template(macro + "{{ m() }}", {}) == '"foo" "bar"'
     assert Templar().render_text(macro + "<{{ m() }}>\n", {}) == '<"foo" "bar">\n'
     assert Templar().template("{% set x %}[1, 2]{% endset %}{{ x }}", {}) == "[1, 2]"
+
+
+def test_include_templates_only_the_variables_it_reads(tmp_path):
+    # As Ansible: a variable nobody reads is never templated, even when {% set %} and {% include %} copy
+    # the context for the included template.
+    (tmp_path / "inc.j2").write_text("{{ seen }}")
+    out = Templar().render_text('{% set seen = name %}{% include "inc.j2" %}\n',
+                                {"name": "foo", "unused": "{{ nowhere }}"}, searchpath=[str(tmp_path)])
+    assert out == "foo\n"
