@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 from orch.engine.facts import variable_name_problem
 from orch.engine.include_vars import include_vars
 from orch.errors import HostFailure, OrchError, TemplateError, UndefinedVariableError
+from orch.templating import OMIT
 from orch.templating.trust import all_template
 from orch.yamlsrc import UnsafeText
 
@@ -34,8 +35,13 @@ _UNDEFINED_REASON = re.compile(r" in '| in \"| \(while templating")
 
 
 def debug(step: "StepContext", args: dict) -> dict:
+    if int(args.get("verbosity") or 0) > step.worker.run.options.verbosity:
+        return {"changed": False, "skipped": True, "skipped_reason": "Verbosity threshold not met."}
     if "var" in args:
         name = args["var"]
+        if not isinstance(name, str):
+            raise OrchError(f"argument 'var' is of type {type(name).__name__} and we were unable to convert to str: "
+                            f"{name!r} is not a string and conversion is not allowed"[:500])
         if isinstance(name, UnsafeText):  # Ansible 2.19 evaluates no expression marked !unsafe
             raise OrchError(f"Error while resolving `var` expression: untrusted template or expression {name!r}")
         try:
@@ -44,7 +50,11 @@ def debug(step: "StepContext", args: dict) -> dict:
             if not isinstance(exc, UndefinedVariableError):  # a filter failing fails the task, as in Ansible
                 raise OrchError(f"Error while resolving `var` expression: {exc.message}") from None
             reason = _UNDEFINED_REASON.split(exc.message, maxsplit=1)[0]
-            value = f"<< error 1 - {reason} >>"  # Ansible 2.19's placeholder
+            value = f"<< error 1 - {reason} >>"  # Ansible 2.19's placeholder, and its warning
+            return {"changed": False, str(name): value, "warnings": [f"{reason} (in debug var {name!r})"]}
+        if isinstance(value, str) and value == OMIT:
+            return {"changed": False, str(name): "<<Omit>>", "warnings": [
+                "The result of the `var` expression could not be omitted; a placeholder was used instead."]}
         return {"changed": False, str(name): value}
     return {"changed": False, "msg": args.get("msg", "Hello world!")}
 

@@ -78,6 +78,10 @@ def registered(result: dict[str, Any]) -> dict[str, Any]:
         kept["failed"] = False  # Ansible sets it on every result that ran (`r.failed` is defined)
     if kept.get("failed") and "exception" not in kept and not kept.get("results"):
         kept["exception"] = NO_TRACEBACK  # Ansible 2.19: a failed result always has one
+    if isinstance(kept.get("results"), list):  # and so has each failed item of a loop
+        kept["results"] = [{**item, "exception": NO_TRACEBACK}
+                           if isinstance(item, dict) and item.get("failed") and "exception" not in item else item
+                           for item in kept["results"]]
     return unsafe(kept)
 
 
