@@ -1,4 +1,5 @@
-"""Controller-side actions roles use: wait_for_connection, set_stats, validate_argument_spec, assemble.
+"""Controller-side actions roles use: wait_for_connection, set_stats, validate_argument_spec, assemble,
+and ``ansible._protomatter.debug`` (ansible-core's test helper).
 
 Each takes the step and its validated arguments and returns a result dict like a module's.
 """
@@ -133,8 +134,26 @@ def assemble(step: "StepContext", args: dict) -> dict:
     return step.agent_run("copy", dict(wire, _content_b64=base64.b64encode(content).decode()))
 
 
+def protomatter_debug(step: "StepContext", args: dict) -> dict:
+    """Each expression's value, evaluated without failing on undefined values: those become their message
+    in the result and a warning each (ansible-core's own tests use it)."""
+    from orch.templating.undefined import OrchUndefined, undefined_message
+
+    expressions = args["expression"]
+    if not isinstance(expressions, list) or not all(isinstance(e, str) for e in expressions):
+        raise OrchError("ansible._protomatter.debug: 'expression' must be a list of strings")
+    results, warnings = [], []
+    for expression in expressions:
+        value = step.templar.evaluate_lenient(expression, step.vars)
+        if isinstance(value, OrchUndefined):
+            warnings.append(undefined_message(value))
+            value = f"<< {warnings[-1]} >>"
+        results.append(value)
+    return {"changed": False, "expression_result": results, **({"warnings": warnings} if warnings else {})}
+
+
 CONTROL_ACTIONS = {
     "wait_for_connection": wait_for_connection, "set_stats": set_stats,
-    "validate_argument_spec": validate_argument_spec,
+    "validate_argument_spec": validate_argument_spec, "ansible._protomatter.debug": protomatter_debug,
 }
 PREPARED = {"assemble": assemble}

@@ -278,6 +278,7 @@ _MODULES: list[ModuleInfo] = [
     ModuleInfo("validate_argument_spec", {"argument_spec": _o("dict", required=True),
                                           "provided_arguments": _o("dict", default={}),
                                           "validate_args_context": _o("dict", default={})}),
+    ModuleInfo("ansible._protomatter.debug", {"expression": _o("raw", required=True)}, collections=()),
     ModuleInfo("assemble", {"src": _o("path", required=True), "dest": _o("path", required=True),
                             "remote_src": _o("bool", default=True), "regexp": _o(), "delimiter": _o(),
                             "ignore_hidden": _o("bool", default=False), "validate": _o(),
@@ -326,7 +327,7 @@ for _m in _MODULES:
 CONTROLLER_MODULES = frozenset({
     "debug", "assert", "fail", "set_fact", "include_vars", "include_tasks", "import_tasks", "include_role",
     "import_role", "meta", "pause", "add_host", "group_by", "wait_for_connection", "set_stats",
-    "validate_argument_spec",
+    "validate_argument_spec", "ansible._protomatter.debug",
 })
 
 

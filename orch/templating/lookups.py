@@ -24,6 +24,7 @@ from orch.templating.lookup_names import lookup_inventory_hostnames, lookup_varn
 from orch.templating.lookup_paths import find_file, find_optional, read_text, search_dirs
 from orch.templating.password_lookup import lookup_password
 from orch.templating.sequence import lookup_sequence
+from orch.templating.undefined import MandatoryUndefined, OrchUndefined
 from orch.templating.template_vars import template_vars as about_template
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -38,6 +39,8 @@ class EnvText(str):
 
 def _env_value(name: str, default: Any) -> Any:
     if name not in os.environ:
+        if isinstance(default, MandatoryUndefined):  # default=undef(): say which variable is missing
+            return OrchUndefined(hint=f"environment variable {name!r} is not set")
         return default
     value = EnvText(os.environ[name])
     value.origin = f"<environment variable {name!r}>"

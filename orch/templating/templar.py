@@ -265,6 +265,13 @@ class Templar:
         except TemplateError as exc:
             raise self._located(exc, expr, location, task) from None
 
+    def evaluate_lenient(self, expr: str, variables: Mapping[str, Any]) -> Any:
+        """A bare expression's value, an undefined one returned as it is (an Undefined) instead of raised."""
+        frame = _Frame(variables)
+        compiled = self._compile(expr, "expr")
+        ctx = compiled.new_context(LazyVars(self, frame), shared=True)
+        return self._run(expr, lambda: _consume_expr(compiled, ctx, lenient=True))
+
     def is_true(
         self,
         condition: Any,
@@ -483,11 +490,11 @@ def _compile_expression(env: jinja2.Environment, source: str) -> jinja2.Template
     return env.from_string(nodes.Template(body, lineno=1))
 
 
-def _consume_expr(compiled: jinja2.Template, ctx: Any) -> Any:
+def _consume_expr(compiled: jinja2.Template, ctx: Any, lenient: bool = False) -> Any:
     for _ in compiled.root_render_func(ctx):
         pass
     result = ctx.vars["result"]
-    if isinstance(result, Undefined):
+    if isinstance(result, Undefined) and not lenient:
         str(result)  # raises with the variable's name
     return result
 

@@ -56,9 +56,17 @@ def fail_on_undefined(value: Any) -> Any:
     return value
 
 
+class MandatoryUndefined(OrchUndefined):
+    """``undef()`` without a hint: who gets it may say better why it is missing (the env lookup does)."""
+
+    __slots__ = ()
+
+
 def undef(hint: Any = None) -> OrchUndefined:
     """The ``undef()`` global: a value that must be overridden before it is used."""
-    return OrchUndefined(hint=str(hint) if hint is not None else "Mandatory variable has not been overridden")
+    if hint is None:
+        return MandatoryUndefined(hint="Mandatory variable has not been overridden")
+    return OrchUndefined(hint=str(hint))
 
 
 def undefined_message(value: Any) -> str:
