@@ -285,7 +285,9 @@ def make_globals(templar: "Templar") -> dict[str, Any]:
     def run(ctx: Any, name: str, terms: tuple, kwargs: dict) -> list:
         plugin = LOOKUPS.get(_short(str(name)))
         if plugin is None:
-            raise TemplateError(f"lookup plugin {name!r} is not supported by orch")
+            # Ansible's words for an unknown lookup, and why orch may not know one Ansible has
+            raise TemplateError(f"lookup plugin {name!r} was not found: orch has no lookup of that name "
+                                "(it does not run lookup plugins' Python code)")
         errors = kwargs.pop("errors", "strict")
         try:
             return plugin(ctx, templar, list(terms), **kwargs)

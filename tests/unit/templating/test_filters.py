@@ -131,6 +131,6 @@ def test_lookups(tmp_path, monkeypatch):
     assert r("lookup('first_found', ['nope', 'a.txt'])", **v).endswith("files/a.txt")
     with pytest.raises(TemplateError, match="could not find file 'nope'"):
         r("lookup('file', 'nope')", **v)
-    with pytest.raises(TemplateError, match="not supported"):
+    with pytest.raises(TemplateError, match="lookup plugin 'hashi_vault' was not found"):
         r("lookup('hashi_vault', 'x')")
     assert r("lookup('file', 'nope', errors='ignore')", **v) is None  # as in Ansible 2.19
