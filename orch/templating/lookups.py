@@ -128,6 +128,12 @@ def _lookup_items(ctx: Any, templar: "Templar", terms: list, **_: Any) -> list:
     return out
 
 
+def _lookup_indexed_items(ctx: Any, templar: "Templar", terms: list, **_: Any) -> list:
+    """(index, item) pairs of the terms' items, one level flattened (tuples, as Ansible's: a pair is not
+    equal to a list)."""
+    return list(enumerate(_lookup_items(ctx, templar, terms)))
+
+
 def _lookup_list(ctx: Any, templar: "Templar", terms: list, **_: Any) -> list:
     return list(terms)
 
@@ -249,6 +255,7 @@ LOOKUPS: dict[str, Callable[..., list]] = {
     "lines": _lookup_lines,
     "vars": _lookup_vars,
     "items": _lookup_items,
+    "indexed_items": _lookup_indexed_items,
     "list": _lookup_list,
     "dict": _lookup_dict,
     "fileglob": _lookup_fileglob,
