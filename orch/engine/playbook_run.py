@@ -214,9 +214,10 @@ class PlaybookRun:
         defaults, role_vars = self._layers(play_run)
         play = play_run.play
         role = task.role
-        role_defaults = role.defaults if role is not None else None
-        own_role_vars = role.vars if role is not None else None
-        role_params = role.params if role is not None else None
+        chain = role.chain() if role is not None else []  # parents' first, as Ansible's dep chain
+        role_defaults = merge_layers(*(r.defaults for r in chain))
+        own_role_vars = merge_layers(*(r.vars for r in chain))
+        role_params = merge_layers(*(r.params for r in chain))
         base = merge_layers(defaults, state.inventory_vars, state.fact_vars, play.vars, self.extra_vars)
         files = self._vars_files(state, play, base) if play.vars_files else {}
         variables = merge_layers(defaults, role_defaults, state.inventory_vars, state.fact_vars, play.vars, files,

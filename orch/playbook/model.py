@@ -114,6 +114,14 @@ class Role:
     allow_duplicates: bool = False
     when: list[Any] = field(default_factory=list)
     tags: list[str] = field(default_factory=list)
+    parent: "Role | None" = field(default=None, repr=False, compare=False)  # the role this one is a dependency of
+
+    def chain(self) -> list["Role"]:
+        """The roles this one is a dependency of, outermost first, then itself (Ansible's dep chain)."""
+        chain = [self]
+        while chain[0].parent is not None and chain[0].parent not in chain:
+            chain.insert(0, chain[0].parent)
+        return chain
 
     @property
     def files_dir(self) -> str:

@@ -143,6 +143,7 @@ def load_role(name: str, scope: Scope, where: Location, params: dict[str, Any], 
                              collections=tuple(dict.fromkeys(((collection,) if collection else ()) + own)))
     for dep in meta.get("dependencies") or []:
         role.dependencies.append(role_entry(dep, inner, loc_of(dep, None, Location(meta_file or path))))
+        role.dependencies[-1].parent = role  # a dependency sees its parents' vars and params
     tasks_file = _from(options, "tasks_from", path, "tasks", where)
     if tasks_file:
         role.tasks = load_task_file(tasks_file, inner.child(file=tasks_file), where)
