@@ -48,6 +48,30 @@ def _semver_key(version: str) -> tuple:
     return (int(major), int(minor), int(patch), pre_key)
 
 
+_PEP440 = re.compile(
+    r"^v?(?:(\d+)!)?(\d+(?:\.\d+)*)(?:[-_.]?(a|b|c|rc|alpha|beta|pre|preview)[-_.]?(\d*))?"
+    r"(?:-(\d+)|[-_.]?(?:post|rev|r)[-_.]?(\d*))?(?:[-_.]?(dev)[-_.]?(\d*))?(?:\+[a-z0-9.]+)?$", re.I)
+_PHASES = {"a": 0, "alpha": 0, "b": 1, "beta": 1, "c": 2, "rc": 2, "pre": 2, "preview": 2}
+
+
+def _pep440_key(version: str) -> tuple:
+    """PEP 440's order: 1.0.dev1 < 1.0a1 < 1.0rc1 < 1.0 < 1.0.post1 (trailing zeros do not count)."""
+    m = _PEP440.match(version.strip())
+    if not m:
+        raise TemplateError(f"version: {version!r} is not a valid PEP 440 version")
+    epoch, release, phase, pre_n, post_dash, post_n, dev, dev_n = m.groups()
+    numbers = [int(n) for n in release.split(".")]
+    while len(numbers) > 1 and numbers[-1] == 0:
+        numbers.pop()
+    post = post_dash if post_dash is not None else post_n
+    if phase:
+        pre: tuple = (0, _PHASES[phase.lower()], int(pre_n or 0))
+    else:  # a dev release of a final version sorts before its pre-releases
+        pre = (-1,) if dev and post is None else (1,)
+    return (int(epoch or 0), tuple(numbers), pre, -1 if post is None else int(post or 0),
+            float("inf") if not dev else int(dev_n or 0))
+
+
 def version(value: Any, other: Any, op: str = "eq", strict: bool = False, version_type: str | None = None) -> bool:
     if op not in _OPS:
         raise TemplateError(f"version: invalid operator {op!r}")
@@ -55,9 +79,11 @@ def version(value: Any, other: Any, op: str = "eq", strict: bool = False, versio
     a, b = str(value), str(other)
     if kind == "semver":
         return _OPS[op](_semver_key(a), _semver_key(b))
+    if kind == "pep440":
+        return _OPS[op](_pep440_key(a), _pep440_key(b))
     if kind == "strict" and not all(re.match(r"^\d+(\.\d+){1,2}([ab]\d+)?$", v) for v in (a, b)):
         raise TemplateError(f"version: {a!r} or {b!r} is not a strict version")
-    if kind not in ("loose", "strict", "pep440"):
+    if kind not in ("loose", "strict"):
         raise TemplateError(f"version: unknown version_type {kind!r}")
     return _OPS[op](_loose_key(a), _loose_key(b))
 

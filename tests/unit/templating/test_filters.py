@@ -86,6 +86,18 @@ def test_fqcn_filter_and_test_names():
     assert r("'1.0' is ansible.builtin.version('0.9', '>')") is True
 
 
+PEP440 = ["1!0.5", "1.0.dev1", "1.0a1", "1.0a2.dev3", "1.0b1", "1.0rc1", "1.0", "1.0.0", "1.0.post1.dev2", "1.0.post1",
+          "1.0-2", "1.1", "2.14.0rc1", "2.14.0"]
+
+
+@pytest.mark.parametrize("a", PEP440)
+def test_version_pep440_orders_as_packaging_does(a):
+    Version = pytest.importorskip("packaging.version").Version  # the reference implementation of PEP 440
+    for b in PEP440:
+        for op, holds in (("lt", Version(a) < Version(b)), ("eq", Version(a) == Version(b)), ("gt", Version(a) > Version(b))):
+            assert r(f"'{a}' is version('{b}', '{op}', version_type='pep440')") is holds, (a, op, b)
+
+
 def test_version_semver_and_strict_errors():
     assert r("'1.0.0-alpha' is version('1.0.0-beta', '<', version_type='semver')") is True
     assert r("'1.0.10' is version('1.0.9', 'gt')") is True
