@@ -19,7 +19,7 @@ from orch.engine.facts import variable_name_problem
 from orch.engine.include_vars import include_vars
 from orch.errors import HostFailure, OrchError, TemplateError, UndefinedVariableError
 from orch.templating import OMIT
-from orch.templating.trust import all_template
+from orch.templating.trust import all_template, trusted_expression
 from orch.yamlsrc import UnsafeText
 
 if TYPE_CHECKING:
@@ -42,7 +42,9 @@ def debug(step: "StepContext", args: dict) -> dict:
         if not isinstance(name, str):
             raise OrchError(f"argument 'var' is of type {type(name).__name__} and we were unable to convert to str: "
                             f"{name!r} is not a string and conversion is not allowed"[:500])
-        if isinstance(name, UnsafeText):  # Ansible 2.19 evaluates no expression marked !unsafe
+        written = step.task.args.get("var")
+        if isinstance(name, UnsafeText) or (  # Ansible 2.19 evaluates no untrusted expression
+                isinstance(written, str) and all_template(written) and not trusted_expression(name)):
             raise OrchError(f"Error while resolving `var` expression: untrusted template or expression {name!r}")
         try:
             value = step.templar.evaluate(str(name), step.vars)
