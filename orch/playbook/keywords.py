@@ -26,7 +26,7 @@ PLAY = frozenset({
     "serial", "max_fail_percentage", "any_errors_fatal", "force_handlers", "pre_tasks", "roles", "tasks",
     "post_tasks", "handlers", "tags", "environment", "check_mode", "diff", "ignore_errors", "ignore_unreachable",
     "no_log", "run_once", "remote_user", "port", "connection", "collections", "strategy", "gather_subset", "order",
-    "module_defaults", "debugger",
+    "module_defaults", "debugger", "timeout",
 })
 ROLE_ENTRY = frozenset({"role", "name", "tags", "when", "vars", *INHERITED, "environment", "module_defaults"})
 IMPORT_PLAYBOOK = frozenset({"import_playbook", "ansible.builtin.import_playbook", "ansible.legacy.import_playbook",
@@ -44,7 +44,6 @@ UNSUPPORTED_PLAY = {
     "throttle": "orch does not support 'throttle' (yet)",
     "gather_timeout": "orch does not support 'gather_timeout' on a play (yet)",
     "fact_path": "orch does not support 'fact_path' on a play (yet)",
-    "timeout": "orch does not support the play 'timeout' keyword (yet)",
 }
 # orch runs each host at its own pace and syncs hosts only where it is observable (engine/gate.py):
 # that already is what 'free' and 'host_pinned' promise, and what 'linear' plays can observe.

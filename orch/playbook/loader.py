@@ -230,7 +230,8 @@ def _load_play(entry: dict, path: str, extra_vars: dict, where: Location | None,
 
     scope = Scope(file=path, playbook_dir=basedir, play_vars={**outer_vars, **play.vars, **extra_vars},
                   tags=list(play.tags),
-                  stack=(path,), collections=collections_keyword(entry, where), group_cache=GroupCache())
+                  stack=(path,), collections=collections_keyword(entry, where), group_cache=GroupCache(),
+                  keywords={"timeout": entry["timeout"]} if entry.get("timeout") is not None else {})
     play.module_defaults = scope.module_defaults = defaults_of(entry, scope, where)
     play.pre_tasks = parse_tasks(entry.get("pre_tasks"), scope, "pre_tasks", where)
     role_tasks = []
