@@ -15,6 +15,8 @@ from jinja2.environment import Template
 from jinja2.runtime import Context
 from jinja2.utils import missing
 
+from orch.templating.undefined import fail_on_undefined
+
 
 class Overlay(Mapping):
     """``top`` over ``below``, read through: nothing in ``below`` is computed until asked for."""
@@ -57,3 +59,10 @@ class LazyTemplate(Template):
         parent = Overlay(added, vars) if added else vars
         return self.environment.context_class(self.environment, parent, self.name, self.blocks,
                                               globals=self.globals)
+
+    def make_module(self, vars: Any = None, shared: bool = False, locals: Any = None) -> Any:
+        # An imported template printed as text (`{{ t }}`): native rendering left its parts as values,
+        # and an undefined one must fail naming its variable, not break Jinja's join.
+        module = super().make_module(vars, shared, locals)
+        module._body_stream = [v if isinstance(v, str) else str(fail_on_undefined(v)) for v in module._body_stream]
+        return module

@@ -181,10 +181,14 @@ class LazyVars(Mapping):
         try:
             value = self._templar._template(raw, frame)
         except TemplateError as exc:
-            if exc.message.endswith(")") and "while templating variable" in exc.message:
-                raise
-            # keep a location the inner error knows (a !vault value's file:line)
-            raise type(exc)(f"{exc.message} (while templating variable {key!r})", location=exc.location) from None
+            nested = exc.message.endswith(")") and "while templating variable" in exc.message
+            message = exc.message if nested else f"{exc.message} (while templating variable {key!r})"
+            if not isinstance(exc, UndefinedVariableError):
+                # keep a location the inner error knows (a !vault value's file:line)
+                raise type(exc)(message, location=exc.location) from None
+            # As Ansible (2.14+): a variable made of an undefined one is undefined itself; `is undefined`
+            # and `default` see it, and a real use fails with the first cause.
+            value = OrchUndefined(hint=message, name=key)
         finally:
             frame.stack.pop()
         frame.cache[key] = value

@@ -24,6 +24,8 @@ class OrchUndefined(StrictUndefined):
         if self._undefined_obj is missing:
             return f"{self._undefined_name!r} is undefined"  # Ansible's wording, which playbooks assert on
         owner = type(self._undefined_obj).__name__
+        if not isinstance(self._undefined_name, str):  # an index: Jinja's (and Ansible's) wording
+            return f"{owner} object has no element {self._undefined_name!r}"
         return f"object of type {owner!r} has no attribute {self._undefined_name!r}"
 
     def _chain(self, attr: Any) -> "OrchUndefined":

@@ -229,3 +229,20 @@ def test_include_templates_only_the_variables_it_reads(tmp_path):
     out = Templar().render_text('{% set seen = name %}{% include "inc.j2" %}\n',
                                 {"name": "foo", "unused": "{{ nowhere }}"}, searchpath=[str(tmp_path)])
     assert out == "foo\n"
+
+
+def test_a_variable_made_of_an_undefined_one_is_undefined():
+    v = {"deep": "{{ nowhere }}", "empty": [], "first": "{{ empty[0] }}"}
+    t = Templar()
+    assert t.evaluate("deep is undefined", v) is True
+    assert t.evaluate("deep | default('d')", v) == "d"
+    with pytest.raises(TemplateError, match="'nowhere' is undefined.*while templating variable 'deep'"):
+        t.template("{{ deep }}", v)
+    with pytest.raises(TemplateError, match="list object has no element 0"):
+        t.template("{{ first }}", v)
+
+
+def test_an_imported_template_printed_fails_on_its_undefined_value(tmp_path):
+    (tmp_path / "imp.j2").write_text("{{ not_there }}")
+    with pytest.raises(TemplateError, match="'not_there' is undefined"):
+        Templar().render_text("{% import 'imp.j2' as m %}{{ m }}", {}, searchpath=[str(tmp_path)])
