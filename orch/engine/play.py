@@ -201,7 +201,7 @@ class PlayRun:
         return run_raw(connection, command, stdin)
 
     def included_items(self, task: Task, variables: dict, name: str) -> list:
-        return self.pb.included_items(task, variables, name)
+        return self.pb.included_items(task, variables, name, self.play)
 
     # -- handlers -------------------------------------------------------------
 

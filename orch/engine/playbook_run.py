@@ -8,6 +8,7 @@ import sys
 import threading
 
 from orch import hashmerge
+from orch.booleans import parse_bool
 from orch.engine.control_actions import CustomStats
 from orch.engine.facts import namespaced, prefixed
 from orch.engine.hostconn import HostConnection
@@ -265,8 +266,9 @@ class PlaybookRun:
         return Task(module="setup", args=args, location=play.location, name="Gathering Facts", action="gather_facts",
                     tags=["always", *play.tags], module_defaults=play.module_defaults)
 
-    def included_items(self, task: Task, variables: dict, name: str) -> list:
+    def included_items(self, task: Task, variables: dict, name: str, play: Play | None = None) -> list:
         if task.included is not None:
+            self._publish(task, task.included_role, variables, play)
             return task.included
         from orch.playbook import includes
         from orch.playbook.scope import Scope
@@ -286,10 +288,22 @@ class PlaybookRun:
             includes.include_role(copy, {}, scope)
         if copy.problem is not None:
             raise copy.problem  # the file or role cannot be loaded now that a host reached it
+        self._publish(copy, copy.included_role, variables, play)
         items = copy.included or []
         with self._includes_lock:
             self._includes[key] = items
         return items
+
+    def _publish(self, task: Task, role: Role | None, variables: dict, play: Play | None) -> None:
+        """include_role with ``public``: from now on the play sees the role's defaults and vars, as in Ansible."""
+        public = task.args.get("public") if role is not None and play is not None else None
+        public = self.templar.template(public, variables) if public is not None else None
+        if not (parse_bool(public) is True if isinstance(public, str) else bool(public)):
+            return
+        with self._includes_lock:
+            if not any(r is role for r in play.public_roles):
+                play.public_roles.append(role)
+                self._play_layers.pop(id(play), None)
 
     # -- the run -----------------------------------------------------------------
 
