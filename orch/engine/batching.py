@@ -35,6 +35,11 @@ def _text(task: Task) -> str:
                  task.name, task.notify))
 
 
+def _become_vars(task: Task) -> dict:
+    """A task's own ansible_become* variables: they choose its agent session as the keywords do."""
+    return {k: v for k, v in (task.vars or {}).items() if str(k).startswith("ansible_become")}
+
+
 def _eligible(worker: "HostWorker", task: Task) -> bool:
     return (isinstance(task, Task) and task.module not in _NOT_BATCHED and not is_template(task.module)
             and task.module not in actions.CONTROLLER_ACTIONS and task.loop is None and task.retries is None
@@ -54,7 +59,7 @@ def batch_run(worker: "HostWorker", items: list, start: int) -> list[Task]:
         if (run[-1].failed_when is not None or isinstance(run[-1].ignore_errors, str) or not _eligible(worker, item)
                 or foreign.may_set_facts(run[-1])):  # facts a later task may read: known only afterwards
             break
-        if any(getattr(item, key) != getattr(first, key) for key in _SAME):
+        if any(getattr(item, key) != getattr(first, key) for key in _SAME) or _become_vars(item) != _become_vars(first):
             break
         text = _text(item)
         if any(name in text for name in registered):

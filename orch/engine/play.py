@@ -148,8 +148,18 @@ class PlayRun:
                     return templar.template(value, variables) if isinstance(value, str) else value
             return None
 
-        become = pick(task.become, play.become, opts.become)
+        def variable(*names: str) -> Any:
+            # Ansible's connection variables beat the keywords (a task's vars, and the inventory's too).
+            for var in names:
+                if var in variables:
+                    value = variables[var]
+                    return templar.template(value, variables) if isinstance(value, str) else value
+            return None
+
+        become = variable("ansible_become")
+        become = pick(task.become, play.become, opts.become) if become is None else become
         become = _flag(become, "become") if become is not None else None  # None: the host's ansible_become
+        become_user, become_method = variable("ansible_become_user"), variable("ansible_become_method")
         check = pick(task.check_mode, play.check_mode)
         diff = pick(task.diff, play.diff)
         environment = step_environment(templar, [*play.environment, *task.environment], variables, task, name)
@@ -160,8 +170,10 @@ class PlayRun:
                            check=_flag(check, "check_mode") if check is not None else opts.check,
                            diff=_flag(diff, "diff") if diff is not None else opts.diff,
                            become=become,
-                           become_user=pick(task.become_user, play.become_user, opts.become_user),
-                           become_method=pick(task.become_method, play.become_method, opts.become_method),
+                           become_user=become_user or pick(task.become_user, play.become_user, opts.become_user),
+                           become_method=become_method or pick(task.become_method, play.become_method,
+                                                               opts.become_method),
+                           become_password=variable("ansible_become_password", "ansible_become_pass"),
                            environment=environment, delegate_to=delegate,
                            expect=self._expect(worker, task), timeout=task_timeout(pick(task.timeout, None)),
                            overlay=opts.plan_overlay)
@@ -197,7 +209,8 @@ class PlayRun:
         command, stdin = raw_command(str(args.get("_raw_params", "")), args.get("executable"), become=bool(become),
                                      method=step.become_method or options.become_method,
                                      user=step.become_user or options.become_user or "root",
-                                     password=self.options.become_password or options.become_password)
+                                     password=step.become_password or self.options.become_password
+                                     or options.become_password)
         return run_raw(connection, command, stdin)
 
     def included_items(self, task: Task, variables: dict, name: str) -> list:

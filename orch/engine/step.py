@@ -26,6 +26,7 @@ class StepContext:
     become: bool | None
     become_user: str | None
     become_method: str | None
+    become_password: str | None = None  # from the task's variables (ansible_become_password), if set
     environment: dict[str, Any] = field(default_factory=dict)
     delegate_to: str | None = None
     expect: str | None = None  # applying a saved plan: the fingerprint this step must still have
