@@ -130,7 +130,8 @@ class HostWorker:
                 return self._include(task, variables, name)
             if task.module == "meta":
                 return self._meta(task, variables, name)
-            if (task.run_once or task.module == "add_host") and not handler:  # add_host: once a play, as in Ansible
+            run_once = run.templar.template(task.run_once, variables) if is_template(task.run_once) else task.run_once
+            if (truthy(run_once) or task.module == "add_host") and not handler:  # add_host: once a play, as Ansible
                 result = run.once(task, lambda: self._execute(task, variables, name))
                 if result.get("_ran_on") != self.state.name:
                     self._register(task, result)
