@@ -25,7 +25,7 @@ from orch.playbook.model import Play, Playbook, Role, Task
 from orch.playbook.varsfile import find_vars_file, vars_file_mapping
 from orch.templating import Templar
 from orch.templating.templar import is_template
-from orch.yamlsrc import load_file
+from orch.yamlsrc import VaultText, load_file
 
 # Templates reading these see other hosts' progress (``groups`` changes with group_by/add_host).
 _CROSS_HOST = re.compile(r"\bhostvars\b|\bansible_play_hosts\b|\bplay_hosts\b|\bgroups\s*(\[|\.|\||}}|\))")
@@ -195,7 +195,8 @@ class PlaybookRun:
     def connection_vars(self, state: HostState, play_run: PlayRun, hostvars: dict) -> dict:
         """A host's connection variables templated with its variables, as Ansible uses them
         (``ansible_python_interpreter: "{{ ansible_playbook_python }}"``)."""
-        pending = [name for name, value in hostvars.items() if name.startswith("ansible_") and is_template(value)]
+        pending = [name for name, value in hostvars.items()
+                   if name.startswith("ansible_") and (is_template(value) or isinstance(value, VaultText))]
         if not pending:
             return hostvars
         variables = self.host_level_vars(state, play_run)

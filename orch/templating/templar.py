@@ -243,7 +243,10 @@ class Templar:
         if not _needs_work(value):
             return value
         try:
-            return self._template(value, _Frame(variables))
+            # a !vault value no secret opens, given as it is (a module argument): this is its use
+            return fail_on_undefined(self._template(value, _Frame(variables)))
+        except jinja2.UndefinedError as exc:
+            raise self._located(TemplateError(exc.message or "undefined value"), value, location, task) from None
         except TemplateError as exc:
             raise self._located(exc, value, location, task) from None
 

@@ -136,6 +136,17 @@ def test_wrong_or_missing_password_names_the_value(work, password_args, message)
     assert out.returncode == 2 and "v.yml:1: " in out.stderr and "Traceback" not in out.stderr
 
 
+def test_an_undecryptable_connection_variable_fails_the_host_by_name(work):
+    inline = orch("vault", "encrypt_string", "--vault-password-file", "pw", "-n", "ansible_host", "127.0.0.9",
+                  cwd=work).stdout
+    (work / "inv.yml").write_text("all:\n  hosts:\n    h1:\n      ansible_connection: ssh\n"
+                                  + "".join("      " + line + "\n" for line in inline.splitlines()))
+    (work / "site.yml").write_text("- hosts: h1\n  gather_facts: false\n  tasks:\n    - ping:\n")
+    out = orch("run", "site.yml", "-i", "inv.yml", cwd=work)  # no password: the host fails before connecting
+    assert out.returncode == 1 and "failed=1" in out.stdout and "Traceback" not in out.stdout + out.stderr
+    assert "undecryptable variable (the !vault value at inv.yml:5:" in out.stdout
+
+
 def test_vaulted_group_vars_for_exec_and_inventory(work):
     (work / "inv.ini").write_text("[web]\nnot-a-real-host\n")
     (work / "group_vars").mkdir()
