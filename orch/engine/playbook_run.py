@@ -17,7 +17,7 @@ from orch.engine.options import RunOptions
 from orch.engine.play import PlayRun
 from orch.engine.resume import ResumeRecord
 from orch.engine.serial import batches, ordered
-from orch.engine.variables import HostVars, HostVarsVars, merge_layers
+from orch.engine.variables import DelegatedVars, HostVars, HostVarsVars, merge_layers
 from orch.errors import OrchError, ParseError
 from orch.events import EventBus
 from orch.inventory import Inventory
@@ -232,6 +232,11 @@ class PlaybookRun:
             variables["ansible_connection"] = self.connection_overrides(play).get("ansible_connection") or "ssh"
         variables.setdefault("ansible_host", state.name)  # as does ansible_host (the inventory name)
         variables["ansible_search_path"] = _search_path(task, self.playbook_dir)
+        if task.delegate_to:
+            lookup = _HostVarsLookup(self, play_run)
+            variables["ansible_delegated_vars"] = DelegatedVars(
+                lambda: self.templar.template(task.delegate_to, variables),
+                lambda name: lookup(name) or {"inventory_hostname": name, "ansible_host": name})
         return variables
 
     def store_facts(self, state: HostState, facts: dict, plain: dict | None = None) -> None:

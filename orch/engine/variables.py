@@ -12,7 +12,7 @@ set last and cannot be overridden, as in Ansible.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
 from orch import hashmerge
@@ -55,6 +55,30 @@ class HostVarsVars(Mapping):
 
     def __len__(self) -> int:
         return len(self._vars)
+
+
+class DelegatedVars(Mapping):
+    """``ansible_delegated_vars`` of a delegated task: ``{host: its variables}``, found when first read."""
+
+    def __init__(self, host: Callable[[], str], host_vars: Callable[[str], Mapping[str, Any]]) -> None:
+        self._host = host
+        self._host_vars = host_vars
+        self._found: dict[str, Mapping[str, Any]] | None = None
+
+    def _mapping(self) -> dict[str, Mapping[str, Any]]:
+        if self._found is None:
+            name = str(self._host())
+            self._found = {name: self._host_vars(name)}
+        return self._found
+
+    def __getitem__(self, key: str) -> Any:
+        return self._mapping()[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._mapping())
+
+    def __len__(self) -> int:
+        return len(self._mapping())
 
 
 def merge_layers(*layers: Mapping[str, Any] | None) -> dict[str, Any]:
