@@ -26,6 +26,7 @@ from orch.templating.password_lookup import lookup_password
 from orch.templating.sequence import lookup_sequence
 from orch.templating.undefined import MandatoryUndefined, OrchUndefined
 from orch.templating.template_vars import template_vars as about_template
+from orch.yamlsrc import UnsafeText
 
 if TYPE_CHECKING:  # pragma: no cover
     from orch.templating.templar import Templar
@@ -288,6 +289,18 @@ def _single(results: list) -> Any:
     return results
 
 
+def _as_data(value: Any) -> Any:
+    """A lookup's text (a file's content, a command's output) is data: never templated again, as in
+    Ansible 2.19. Strings from the playbook itself (``items``, ``list``) keep what they were."""
+    if type(value) is str:
+        return UnsafeText(value)
+    if isinstance(value, list):
+        return [_as_data(item) for item in value]
+    if isinstance(value, dict):
+        return {key: _as_data(item) for key, item in value.items()}
+    return value
+
+
 def make_globals(templar: "Templar") -> dict[str, Any]:
     def run(ctx: Any, name: str, terms: tuple, kwargs: dict) -> list:
         plugin = LOOKUPS.get(_short(str(name)))
@@ -297,7 +310,7 @@ def make_globals(templar: "Templar") -> dict[str, Any]:
                                 "(it does not run lookup plugins' Python code)")
         errors = kwargs.pop("errors", "strict")
         try:
-            return plugin(ctx, templar, list(terms), **kwargs)
+            return [_as_data(result) for result in plugin(ctx, templar, list(terms), **kwargs)]
         except TemplateError:
             if errors == "ignore" or errors == "warn":
                 return []

@@ -139,6 +139,7 @@ def _make_environment(templar: "Templar") -> _Environment:
         for name in list(table):
             table[f"ansible.builtin.{name}"] = table[f"ansible.legacy.{name}"] = table[name]
     env.filters["ansible._protomatter.finalize"] = filters_data.finalize  # used by ansible-core's own tests
+    env.tests["ansible._protomatter.tagged_with"] = tests.tagged_with
     env.filters["ansible._protomatter.origin"] = filters_data.origin
     return env
 
@@ -207,7 +208,8 @@ def frame_keys(variables: Mapping[str, Any], globals_: Mapping[str, Any]) -> lis
 
 def _needs_work(value: Any) -> bool:
     if isinstance(value, str):
-        return isinstance(value, VaultText) or (not isinstance(value, UnsafeText) and is_template(value))
+        # Text a template produced is data from then on (Ansible 2.19 never templates it again).
+        return isinstance(value, VaultText) or (not trust.untrusted(value) and is_template(value))
     return isinstance(value, (dict, list))
 
 
@@ -370,7 +372,7 @@ class Templar:
 
     def _template(self, value: Any, frame: _Frame) -> Any:
         if isinstance(value, str):
-            if isinstance(value, UnsafeText):
+            if trust.untrusted(value):
                 return value
             if isinstance(value, VaultText):
                 return self._open(value)
@@ -469,7 +471,10 @@ def _trailing_newlines(template: str, result: Any, newline: str) -> Any:
     if not wanted:
         return result
     missing = wanted - (len(result) - len(result.rstrip("\n")))
-    return result + newline * missing if missing > 0 else result
+    if missing <= 0:
+        return result
+    added = result + newline * missing
+    return type(result)(added) if trust.untrusted(result) else added  # still never templated again
 
 
 def _concrete(source: str, value: Any, run: Callable[[str, Callable[[], Any]], Any]) -> Any:

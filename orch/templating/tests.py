@@ -12,6 +12,7 @@ from urllib.parse import urlparse
 
 from orch.errors import TemplateError
 from orch.templating.filters_core import to_bool
+from orch.yamlsrc import LocStr
 
 _OPS = {
     "<": operator.lt, "lt": operator.lt,
@@ -190,6 +191,12 @@ def truthy(value: Any, convert_bool: bool = False) -> bool:
 
 def falsy(value: Any, convert_bool: bool = False) -> bool:
     return not truthy(value, convert_bool)
+
+
+def tagged_with(value: Any, tag: str) -> bool:
+    """ansible-core's internal test (its own integration tests use it): only ``TrustedAsTemplate`` is
+    known to orch, held by strings read from playbooks and vars files."""
+    return tag == "TrustedAsTemplate" and isinstance(value, LocStr)
 
 
 TESTS = {

@@ -246,3 +246,16 @@ def test_an_imported_template_printed_fails_on_its_undefined_value(tmp_path):
     (tmp_path / "imp.j2").write_text("{{ not_there }}")
     with pytest.raises(TemplateError, match="'not_there' is undefined"):
         Templar().render_text("{% import 'imp.j2' as m %}{{ m }}", {}, searchpath=[str(tmp_path)])
+
+
+def test_text_from_lookups_and_unsafe_values_is_never_templated_again(tmp_path):
+    from orch.yamlsrc import UnsafeText
+
+    (tmp_path / "f.txt").write_text("{{ secret }}")
+    v = {"playbook_dir": str(tmp_path), "secret": "SEEN", "raw": UnsafeText("{{ secret }}")}
+    t = Templar()
+    read = t.template("{{ lookup('file', 'f.txt') }}", v)
+    assert t.template("{{ again }}", dict(v, again=read)) == "{{ secret }}"
+    folded = t.template("{{ raw }}\n", v)  # a folded YAML scalar's newline keeps it unsafe
+    assert t.template("{{ again }}", dict(v, again=folded)) == "{{ secret }}\n"
+    assert t.evaluate("x is ansible._protomatter.tagged_with('TrustedAsTemplate')", {"x": read}) is False
