@@ -47,8 +47,33 @@ def test_plan_of_an_install_after_a_list_update_is_unknown_not_failed(lab, tmp_p
     results = _results(res.stdout)
     assert results["install"]["status"] == "unknown", res.stdout[-3000:]
     assert results["after"]["status"] == "ok"
-    # Without a step that changes the lists first, a package apt cannot find fails the plan, as the run would.
+    # Without a step that changes the lists first (and lists fetched before), a package apt cannot find
+    # fails the plan, as the run would.
+    book.write_text("- hosts: all\n  gather_facts: false\n  tasks:\n    - apt: {update_cache: true}\n")
+    assert orch("run", str(book), "-i", str(lab.ssh_inventory), "-l", lab.names[0]).returncode == 0
     book.write_text("- hosts: all\n  gather_facts: false\n  tasks:\n    - name: install\n"
                     "      apt: {name: orch-no-such-package-yet}\n")
     res = orch("plan", str(book), "-i", str(lab.ssh_inventory), "-l", lab.names[0], "--json")
     assert _results(res.stdout)["install"]["status"] == "failed", res.stdout[-3000:]
+
+
+def test_install_on_lists_never_fetched_fetches_them_first(lab, tmp_path):
+    # A fresh image has no package lists. Ansible's apt on such a host (without python3-apt) runs
+    # apt-get update to install python3-apt first, so the package is found: orch updates them too.
+    book = tmp_path / "fresh.yml"
+    book.write_text("""
+- hosts: all
+  gather_facts: false
+  tasks:
+    - shell: rm -rf /var/lib/apt/lists/*; apt-get -y -q remove debconf-utils >/dev/null 2>&1; true
+    - name: install
+      apt: {name: debconf-utils}
+    - name: again
+      apt: {name: debconf-utils}
+    - name: cleanup
+      apt: {name: debconf-utils, state: absent}
+""")
+    res = orch("run", str(book), "-i", str(lab.ssh_inventory), "-l", lab.names[0], "--json")
+    assert res.returncode == 0, res.stdout[-3000:]
+    results = _results(res.stdout)
+    assert results["install"]["status"] == "changed" and results["again"]["status"] == "ok", res.stdout[-3000:]

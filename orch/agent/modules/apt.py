@@ -89,6 +89,13 @@ def update_cache(ctx, args, result):
     if not wanted or (valid and now - cache_time() < valid):
         return
     result["cache_updated"] = True
+    refresh_lists(ctx)
+    if not ctx.check:
+        result["cache_update_time"] = cache_time()
+
+
+def refresh_lists(ctx):
+    """apt-get update (in a plan: later steps know the lists will change)."""
     if ctx.check:
         ctx.overlay.set("apt", "lists", "updated")  # later steps of the plan: lists not known yet
         return
@@ -99,7 +106,6 @@ def update_cache(ctx, args, result):
     os.makedirs(os.path.dirname(STAMP), exist_ok=True)
     with open(STAMP, "a"):
         os.utime(STAMP, None)
-    result["cache_update_time"] = cache_time()
 
 
 def candidates(ctx, names):
@@ -178,6 +184,11 @@ def run(ctx, args):
         safe_name(args["default_release"], "default_release")
     result = {"cache_updated": False, "cache_update_time": cache_time(), "changed": False}
     update_cache(ctx, args, result)
+    if ((specs or args.get("deb")) and state != "absent" and not result["cache_updated"] and cache_time() == 0
+            and opt_bool(args, "update_cache") is not False):
+        # Lists never fetched (a fresh image): Ansible's apt, on a host without python3-apt,
+        # runs apt-get update to install it first, so the install finds its package.
+        refresh_lists(ctx)
     deb = args.get("deb")
     if deb:
         name, version = _deb_spec(ctx, str(deb))
