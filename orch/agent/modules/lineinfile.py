@@ -46,6 +46,9 @@ def run(ctx, args):
     except re.error as exc:
         raise ModuleFailed("bad regular expression: %s" % exc, path=path)
     result = {"path": path, "msg": ""}
+    warnings = _empty_pattern_warnings(regexp, search)
+    if warnings:
+        result["warnings"] = warnings
     if before is None:
         if state == "absent":
             result.update(changed=False, found=0, msg="file not present")
@@ -72,6 +75,20 @@ def run(ctx, args):
     if ctx.diff:
         result["diff"] = edit.content_diffs(ctx, path, before, after, attr_diff)
     return result
+
+
+def _empty_pattern_warnings(regexp, search):
+    """An empty regexp or search string matches every line: Ansible warns (its words, which tests match)."""
+    found = []
+    consequence = ("This may have unintended consequences, such as replacing the last line in the file "
+                   "rather than appending.")
+    if regexp == "":
+        found.append("The regular expression is an empty string, which will match every line in the file. "
+                     + consequence + " If this is desired, use '^' to match every line in the file and avoid "
+                     "this warning.")
+    if search == "":
+        found.append("The search string is an empty string, which will match every line in the file. " + consequence)
+    return found
 
 
 def _b(value) -> bytes:

@@ -125,3 +125,13 @@ def test_replace_error_and_unmatched_section_say_what_ansible_says(agent, tmp_pa
     unmatched = agent.run("replace", {"path": str(path), "regexp": "a", "replace": "b", "after": "nomatch"})
     assert not unmatched["failed"] and not unmatched["changed"] and path.read_text() == "a\n"
     assert unmatched["msg"] == "Pattern for before/after params did not match the given file: nomatch(?P<subsection>.*)"
+
+
+def test_lineinfile_empty_pattern_replaces_the_last_line_with_ansibles_warning(agent, tmp_path):
+    path = tmp_path / "f"
+    path.write_text("a\nb\n")
+    result = agent.run("lineinfile", {"path": str(path), "regexp": "", "line": "c"})
+    assert result["changed"] and path.read_text() == "a\nc\n"
+    assert result["warnings"][0].startswith("The regular expression is an empty string, which will match every line")
+    result = agent.run("lineinfile", {"path": str(path), "search_string": "", "line": "d"})
+    assert path.read_text() == "a\nd\n" and result["warnings"][0].startswith("The search string is an empty string")
