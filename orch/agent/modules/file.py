@@ -34,6 +34,8 @@ def run(ctx, args):
         raise ModuleFailed("value of state must be one of: %s, got: %s" % (", ".join(STATES), state), path=path)
     if files.is_true(args.get("recurse")) and state != "directory":
         raise ModuleFailed("recurse option requires state to be 'directory'", path=path)
+    if args.get("src") and state not in ("link", "hard"):
+        raise ModuleFailed("src option requires state to be 'link' or 'hard'", path=path)
     diff = ({"path": path}, {"path": path})
     if prev != state:
         diff[0]["state"], diff[1]["state"] = prev, state

@@ -95,6 +95,7 @@ def test_file_recurse_reaches_children(agent, tmp_path):
     ("file f", {"path": "f", "state": "link", "src": "f", "force": False}, "refusing to convert from file"),
     ("", {"path": "h", "state": "hard", "src": "nope"}, "src does not exist"),
     ("file f", {"path": "f", "state": "link", "force": True}, "src is required for creating new symlinks"),
+    ("file f", {"path": "l", "src": "f"}, "src option requires state to be 'link' or 'hard'"),
     ("file f", {"path": "f", "mode": "u=bogus"}, "bad symbolic permission"),
 ])
 def test_file_failures(agent, tmp_path, setup, args, msg):
