@@ -328,7 +328,7 @@ def script(step: "StepContext", args: dict) -> dict:
         executable = first[2:].decode().strip() if first.startswith(b"#!") else "/bin/sh"
     command = {"_raw_params": " ".join([executable, "-s", "--", *map(shlex.quote, words[1:])])
                if executable.endswith("sh") else f"{executable} - " + " ".join(map(shlex.quote, words[1:])),
-               "stdin": body.decode("utf-8", "replace"), "stdin_add_newline": False}
+               "stdin": body.decode("utf-8", "replace"), "stdin_add_newline": False, "_script": True}
     for key in ("creates", "removes", "chdir"):
         if args.get(key):
             command[key] = args[key]

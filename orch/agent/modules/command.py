@@ -56,6 +56,12 @@ def guard(ctx, args, chdir=None):
         return bool(glob.glob(path))
 
     creates, removes = args.get("creates"), args.get("removes")
+    if args.get("_script"):  # the script action: Ansible reports its guard as a skip
+        if creates and exists(creates):
+            return {"changed": False, "skipped": True, "msg": "%s exists, matching creates option" % creates}
+        if removes and not exists(removes):
+            return {"changed": False, "skipped": True, "msg": "%s does not exist, matching removes option" % removes}
+        return None
     if creates and exists(creates):
         return {"changed": False, "rc": 0, "stdout": "", "stderr": "",
                 "msg": "Did not run command since '%s' exists" % creates}
