@@ -36,6 +36,26 @@ def test_group_converge_and_remove(t):
     assert t.sh(f"getent group {name}", ok=False) == ""
 
 
+def test_group_non_unique_gid_range_and_forced_removal(t):
+    first, twin, ranged, user = (f"g{t.transport}{n}" for n in ("a", "b", "c", "u"))
+    t.sh(f"userdel {user} 2>/dev/null; for g in {first} {twin} {ranged}; do groupdel $g 2>/dev/null; done; true")
+    try:
+        gid = ok(t.run("group", {"name": first}))["gid"]
+        taken = t.run("group", {"name": twin, "gid": gid})
+        assert taken["failed"] and taken["msg"] == f"GID '{gid}' already exists with group '{first}'"
+        missing = t.run("group", {"name": twin, "non_unique": True})
+        assert missing["failed"] and missing["msg"] == "non_unique is True but all of the following are missing: gid"
+        plan_apply(t, "group", {"name": twin, "gid": gid, "non_unique": True})
+        assert t.sh(f"getent group {twin}").split(":")[2] == str(gid)
+        assert 1700 <= ok(t.run("group", {"name": ranged, "gid_min": 1700, "gid_max": 1799}))["gid"] <= 1799
+        # a user's primary group goes only with force, as under Ansible
+        t.sh(f"useradd -M -g {ranged} {user}")
+        assert t.run("group", {"name": ranged, "state": "absent"})["failed"]
+        assert ok(t.run("group", {"name": ranged, "state": "absent", "force": True}))["changed"] is True
+    finally:
+        t.sh(f"userdel {user} 2>/dev/null; for g in {first} {twin} {ranged}; do groupdel $g 2>/dev/null; done; true")
+
+
 def test_a_check_step_leaves_nothing_for_real_steps(t):
     """A check_mode task of a real run only predicts: a later real step sees the host (as Ansible)."""
     name = f"gchk{t.transport}"

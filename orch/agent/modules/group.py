@@ -18,20 +18,26 @@ def run(ctx, args):
     gid = args.get("gid")
     gid = int(gid) if gid not in (None, "") else None
     system = opt_bool(args, "system", False)
+    local, non_unique, force = (opt_bool(args, key, False) for key in ("local", "non_unique", "force"))
+    limits = _limits(args, local, force, non_unique, gid)
+    tool = "lgroup" if local else "group"  # local: libuser's tools, the local files only
     current = sys_users.group(ctx, name)
     result = {"name": name, "state": state, "system": system}
     argv = None
+    same_gid = ["-o"] if non_unique else []
     if state == "absent":
         if current is not None:
-            argv = ["groupdel", name]
+            argv = [tool + "del"] + (["-f"] if force else []) + [name]
             after = None
     elif current is None:
-        argv = ["groupadd"] + (["-g", str(gid)] if gid is not None else []) + (["-r"] if system else []) + [name]
-        if gid is not None and sys_users.group(ctx, str(gid)) is not None:
-            raise ModuleFailed("gid %d is already used by group %s" % (gid, sys_users.group(ctx, str(gid))["name"]))
+        argv = [tool + "add"] + (["-g", str(gid)] + same_gid if gid is not None else []) + (["-r"] if system else [])
+        argv += limits + [name]
+        holder = sys_users.group(ctx, str(gid)) if gid is not None and not non_unique else None
+        if holder is not None:
+            raise ModuleFailed("GID '%d' already exists with group '%s'" % (gid, holder["name"]))
         after = {"name": name, "gid": gid, "members": []}
     elif gid is not None and current.get("gid") != gid:
-        argv = ["groupmod", "-g", str(gid), name]
+        argv = [tool + "mod", "-g", str(gid)] + same_gid + [name]
         after = dict(current, gid=gid)
     if argv is None:
         if current is not None:
@@ -48,6 +54,21 @@ def run(ctx, args):
     if after is not None:
         result["gid"] = sys_users.host_group(name)["gid"]
     return dict(result, changed=True)
+
+
+def _limits(args, local, force, non_unique, gid):
+    """groupadd's -K options for gid_min/gid_max, after Ansible's checks of the options together."""
+    if non_unique and gid is None:
+        raise ModuleFailed("non_unique is True but all of the following are missing: gid")
+    if force and local:
+        raise ModuleFailed("force is not a valid option for local, force=True and local=True are mutually exclusive")
+    limits = []
+    for key, setting in (("gid_min", "GID_MIN"), ("gid_max", "GID_MAX")):
+        if args.get(key) not in (None, ""):
+            if local:
+                raise ModuleFailed("'%s' can not be used with 'local'" % key)
+            limits += ["-K", "%s=%d" % (setting, int(args[key]))]
+    return limits
 
 
 def _describe(group):
