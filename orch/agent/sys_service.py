@@ -62,6 +62,12 @@ class SysV:
         return {"running": self.running()}
 
 
+def enabled_from(rc, out):
+    """Ansible's reading of ``systemctl is-enabled``: enabled-runtime, indirect and alias units are
+    enabled by asking again."""
+    return rc == 0 and out.strip() not in ("enabled-runtime", "indirect", "alias")
+
+
 class Systemd:
     kind = "systemd"
 
@@ -71,7 +77,7 @@ class Systemd:
 
     def show(self):
         rc, out, err = self.ctx.run(["systemctl", "show", self.name, "--no-pager"])
-        return parse_show(out)
+        return parse_show(out) if rc == 0 else {}  # offline, systemctl fails and prints defaults
 
     def exists(self):
         if self.show().get("LoadState") not in (None, "not-found"):
@@ -90,9 +96,7 @@ class Systemd:
         return out.strip() in ("active", "activating", "reloading")
 
     def enabled(self):
-        # Ansible's reading: enabled-runtime, indirect and alias units are enabled by asking again
-        rc, out, err = self.ctx.run(["systemctl", "is-enabled", self.name, "-l"])
-        return rc == 0 and out.strip() not in ("enabled-runtime", "indirect", "alias")
+        return enabled_from(*self.ctx.run(["systemctl", "is-enabled", self.name, "-l"])[:2])
 
     def action(self, verb):
         run_ok(self.ctx, ["systemctl", verb, self.name], "systemctl %s" % verb)

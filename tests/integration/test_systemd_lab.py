@@ -93,18 +93,25 @@ def test_service_lifecycle_on_real_systemd(t):
 def test_systemd_status_runtime_enabled_and_mask_refused(t):
     name = f"orchruntime{t.transport}"
     t.sh(f"printf '%s' '{UNIT}' > /etc/systemd/system/{name}.service && systemctl daemon-reload && "
-         f"systemctl enable --runtime {name}")
+         f"systemctl enable --runtime {name} && systemctl start {name}")
     try:
         # Ansible's reading: enabled only at runtime is not enabled; the unit's properties come back as status
         first = ok(t.run("systemd", {"name": name, "enabled": True}))
         assert first["changed"] is True and first["status"]["Id"] == f"{name}.service", first
         assert first["status"]["UnitFileState"] == "enabled-runtime"
         assert ok(t.run("systemd", {"name": name, "enabled": True}))["changed"] is False
+        # offline (as in a chroot) the unit files say what exists; a state is left alone with a warning
+        offline = t.main.run("systemd", {"name": name, "state": "stopped"}, environment={"SYSTEMD_OFFLINE": "1"})
+        assert offline["changed"] is False and "systemd is offline" in offline["warnings"][0], offline
+        assert t.sh(f"systemctl is-active {name}", ok=False).strip() == "active"
+        gone = t.main.run("systemd", {"name": "orch-no-such", "state": "started"}, environment={"SYSTEMD_OFFLINE": "1"})
+        assert gone["failed"] and gone["msg"] == "Could not find the requested service orch-no-such: host"
         # a unit file in /etc/systemd/system cannot be masked: Ansible's message
         refused = t.run("systemd", {"name": name, "masked": True})
         assert refused["failed"] and refused["msg"].startswith(f"Failed to mask the service ({name})"), refused
     finally:
-        t.sh(f"systemctl disable {name}; rm -f /etc/systemd/system/{name}.service; systemctl daemon-reload", ok=False)
+        t.sh(f"systemctl disable --now {name}; rm -f /etc/systemd/system/{name}.service; systemctl daemon-reload",
+             ok=False)
 
 
 def test_daemon_reload_picks_up_a_changed_unit(t):

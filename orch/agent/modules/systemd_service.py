@@ -5,9 +5,15 @@ SysV backend with a warning instead of failing: the unit's init script is
 what the host actually runs. ``masked`` needs systemd.
 """
 
+import os
+
 from ..context import ModuleFailed
 from ..sys_common import opt_bool, run_ok
 from .. import sys_service
+
+
+_ENABLED_STATES = ("enabled", "enabled-runtime", "linked", "linked-runtime", "masked", "masked-runtime", "static",
+                   "indirect", "disabled", "generated", "transient")
 
 
 def run(ctx, args):
@@ -31,6 +37,8 @@ def run(ctx, args):
     # Ansible returns the unit's properties as they were before the step
     status = sys_service.Systemd(ctx, name).show() if name else {}
     result = {"name": args.get("name"), "changed": False, "status": status}
+    if name and "ActiveState" not in status and _offline(ctx):
+        return _offline_unit(ctx, args, name, result)
     if masked is not None:
         rc, out, err = ctx.run(["systemctl", "is-enabled", name])
         is_masked = out.strip() == "masked"
@@ -49,6 +57,33 @@ def run(ctx, args):
     managed["changed"] = managed["changed"] or result["changed"]
     managed["status"] = status
     return managed
+
+
+def _offline(ctx):
+    """systemctl told to work without the manager (SYSTEMD_OFFLINE=1, as in a chroot)."""
+    return str(ctx.env.get("SYSTEMD_OFFLINE", os.environ.get("SYSTEMD_OFFLINE", ""))) == "1"
+
+
+def _offline_unit(ctx, args, name, result):
+    """As Ansible does offline: the unit files decide what exists and is enabled; a state cannot be
+    known, so it is left alone with a warning."""
+    rc, out, err = ctx.run(["systemctl", "is-enabled", name])
+    known = out.strip() in _ENABLED_STATES or ctx.run(["systemctl", "list-unit-files", name])[0] == 0
+    if not known:
+        raise ModuleFailed("Could not find the requested service %s: host" % name)
+    enabled = opt_bool(args, "enabled")
+    if enabled is not None:
+        now = sys_service.enabled_from(*ctx.run(["systemctl", "is-enabled", name, "-l"])[:2])
+        result["enabled"] = enabled
+        if now != enabled:
+            result["changed"] = True
+            if not ctx.check:
+                run_ok(ctx, ["systemctl", "enable" if enabled else "disable", name], "systemctl")
+    if args.get("state") is not None:
+        result["state"] = args["state"]
+        result["warnings"] = ["Target is a chroot or systemd is offline. This can lead to false positives or "
+                              "prevent the init system tools from working."]
+    return result
 
 
 def _reload_only(ctx, args):
