@@ -178,7 +178,7 @@ _MODULES: list[ModuleInfo] = [
                required_one_of=(("state", "enabled", "masked", "daemon_reload", "daemon_reexec"),)),
     ModuleInfo("user", {"name": _o(required=True, aliases=["user"]), "uid": I, "comment": _o(), "hidden": B,
                         "non_unique": _o("bool", default=False), "seuser": _o(), "group": _o(),
-                        "groups": _o("list", elements="str"), "append": _o("bool", default=False), "shell": _o(),
+                        "groups": _o("list", elements="str"), "append": _o("bool", default=False), "shell": P,
                         "home": P, "skeleton": _o(), "password": _o(no_log=True),
                         "state": PRESENT_ABSENT, "create_home": _o("bool", default=True, aliases=["createhome"]),
                         "move_home": _o("bool", default=False), "system": _o("bool", default=False),

@@ -137,6 +137,10 @@ def run(ctx, args):
     if not name:
         raise ModuleFailed("missing required argument: name")
     name = safe_name(name, "user name", slash_ok=False)
+    args = dict(args)
+    for key in ("shell", "home"):  # paths to Ansible: ~ and $VARS expand on the host
+        if args.get(key) not in (None, ""):
+            args[key] = os.path.expanduser(os.path.expandvars(str(args[key])))
     for key in ("group", "shell", "home"):
         if args.get(key) not in (None, ""):
             safe_name(args[key], key)
