@@ -98,6 +98,18 @@ def test_user_system_without_home(t):
     _cleanup_user(t, name)
 
 
+def test_user_shell_is_a_path_expanded_on_the_host(t):
+    name = f"tilde{t.transport}"
+    _cleanup_user(t, name)
+    try:
+        created = ok(t.run("user", {"name": name, "shell": "~/custom_shell", "create_home": False}))
+        wanted = t.sh("echo ~").strip() + "/custom_shell"
+        assert created["changed"] and created["shell"] == wanted == t.sh(f"getent passwd {name}").split(":")[6]
+        assert ok(t.run("user", {"name": name, "shell": "~/custom_shell", "create_home": False}))["changed"] is False
+    finally:
+        _cleanup_user(t, name)
+
+
 def test_user_with_missing_group_fails_clearly(t):
     result = t.run("user", {"name": f"x{t.transport}", "group": "no-such-group"})
     assert result["failed"] and "Group no-such-group does not exist" in result["msg"]
