@@ -450,8 +450,8 @@ class Templar:
             raise TemplateError(f"{exc} in {source!r}") from None
         except RecursionError:
             raise TemplateError(f"template recursion too deep in {source!r}") from None
-        except Exception as exc:  # filters raise TypeError, ValueError, ...
-            raise TemplateError(f"{type(exc).__name__}: {exc} in {source!r}") from None
+        except Exception as exc:  # filters raise TypeError, ValueError, ...; worded as Ansible words it
+            raise TemplateError(f"Error rendering template: {exc} in {source!r}") from None
 
 
 def _template_line(tb: Any, compiled: jinja2.Template) -> int:
