@@ -10,9 +10,9 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 from urllib.parse import urlparse
 
+from orch.booleans import parse_bool
 from orch.errors import TemplateError
-from orch.templating.filters_core import to_bool
-from orch.yamlsrc import LocStr
+from orch.yamlsrc import DecryptedText, LocStr, VaultText
 
 _OPS = {
     "<": operator.lt, "lt": operator.lt,
@@ -73,7 +73,13 @@ def _pep440_key(version: str) -> tuple:
             float("inf") if not dev else int(dev_n or 0))
 
 
-def version(value: Any, other: Any, op: str = "eq", strict: bool = False, version_type: str | None = None) -> bool:
+def version(value: Any, other: Any, op: str = "eq", strict: bool | None = None, version_type: str | None = None) -> bool:
+    if strict is not None and version_type is not None:
+        raise TemplateError("version: cannot specify both 'strict' and 'version_type'")
+    if not value:
+        raise TemplateError("version: the input version value cannot be empty")
+    if not other:
+        raise TemplateError("version: the version to compare against cannot be empty")
     if op not in _OPS:
         raise TemplateError(f"version: invalid operator {op!r}")
     kind = version_type or ("strict" if strict else "loose")
@@ -122,6 +128,20 @@ def timedout(value: Any) -> bool:
     """A task stopped by its ``timeout`` keyword: its result names the period."""
     stopped = _result(value, "timedout").get("timedout")
     return bool(stopped and isinstance(stopped, Mapping) and stopped.get("period"))
+
+
+def vault_encrypted(value: Any) -> bool:
+    """A ``!vault`` value (decrypted or not): it came encrypted from the playbook or a vars file."""
+    return isinstance(value, (VaultText, DecryptedText))
+
+
+def vaulted_file(value: Any) -> bool:
+    """A file (relative to the current folder) that holds Ansible Vault data."""
+    try:
+        with open(str(value), "rb") as handle:
+            return handle.read(len(b"$ANSIBLE_VAULT;")) == b"$ANSIBLE_VAULT;"
+    except OSError as exc:
+        raise TemplateError(f"vaulted_file: cannot read {value!r}: {exc.strerror}") from None
 
 
 def finished(value: Any) -> bool:
@@ -186,7 +206,9 @@ def superset(a: Iterable, b: Iterable) -> bool:
 
 
 def truthy(value: Any, convert_bool: bool = False) -> bool:
-    return to_bool(value) if convert_bool else bool(value)
+    """``bool(value)``; with ``convert_bool``, boolean words (``on``, ``no``, ...) first, other values as they are."""
+    word = parse_bool(value) if convert_bool and isinstance(value, (str, int, float, bool)) else None
+    return word if word is not None else bool(value)
 
 
 def falsy(value: Any, convert_bool: bool = False) -> bool:
@@ -211,6 +233,10 @@ TESTS = {
     "finished": finished,
     "started": started,
     "timedout": timedout,
+    "vault_encrypted": vault_encrypted,
+    "vaulted_file": vaulted_file,
+    "any": lambda value: any(value),
+    "all": lambda value: all(value),
     "nan": nan, "isnan": nan,
     "uri": uri,
     "url": url,

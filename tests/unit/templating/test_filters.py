@@ -6,6 +6,7 @@ import pytest
 from orch.errors import TemplateError
 from orch.templating import Templar
 from orch.templating.sha_crypt import sha_crypt
+from orch.yamlsrc import DecryptedText
 
 T = Templar()
 
@@ -98,6 +99,19 @@ def test_version_pep440_orders_as_packaging_does(a):
             assert r(f"'{a}' is version('{b}', '{op}', version_type='pep440')") is holds, (a, op, b)
 
 
+def test_any_all_truthy_and_vault_tests(tmp_path, monkeypatch):
+    assert r("[true, false] is any") is True and r("[false] is any") is False
+    assert r("[true] is all") is True and r("[true, false] is all") is False
+    assert r("'fred' is truthy(convert_bool=True)") is True  # not a boolean word: as Python reads it
+    assert r("'off' is truthy(convert_bool=True)") is False and r("'on' is falsy(convert_bool=True)") is False
+    assert r("x is vault_encrypted", x=DecryptedText("secret")) is True  # a !vault value, opened
+    assert r("'plain' is vault_encrypted") is False
+    (tmp_path / "v").write_text("$ANSIBLE_VAULT;1.1;AES256\n00\n")
+    (tmp_path / "p").write_text("plain\n")
+    monkeypatch.chdir(tmp_path)
+    assert r("'v' is vaulted_file") is True and r("'p' is vaulted_file") is False
+
+
 def test_version_semver_and_strict_errors():
     assert r("'1.0.0-alpha' is version('1.0.0-beta', '<', version_type='semver')") is True
     assert r("'1.0.10' is version('1.0.9', 'gt')") is True
@@ -105,6 +119,12 @@ def test_version_semver_and_strict_errors():
         r("'1.0' is version('1.0.0', '<', version_type='semver')")
     with pytest.raises(TemplateError, match="invalid operator"):
         r("'1.0' is version('1.0', '~')")
+    with pytest.raises(TemplateError, match="cannot specify both 'strict' and 'version_type'"):
+        r("'1.0' is version('1.0', strict=False, version_type='loose')")
+    with pytest.raises(TemplateError, match="input version value cannot be empty"):
+        r("'' is version('', '>')")
+    with pytest.raises(TemplateError, match="to compare against cannot be empty"):
+        r("'1.0' is version('', '>')")
 
 
 def test_result_tests():
