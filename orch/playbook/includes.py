@@ -14,7 +14,7 @@ from orch.booleans import parse_bool
 from orch.errors import Location, ParseError, TemplateError
 from orch.playbook.model import Task, TaskItem
 from orch.playbook.roles import LOOP
-from orch.playbook.scope import Scope, loc_of
+from orch.playbook.scope import Scope, loc_of, type_name
 from orch.templating import Templar, is_template
 from orch.yamlsrc import load_file
 
@@ -149,6 +149,10 @@ def include_role(task: Task, data: dict, scope: Scope) -> None:
     from orch.playbook.roles import load_role, role_items
 
     name, args = _role_args(task.args, task.location)
+    for key in _ROLE_FILES:  # checked at parse time, as Ansible does
+        if args.get(key) is not None and not isinstance(args[key], str):
+            raise ParseError(f"Expected a string for {key} but got {type_name(args[key])} instead",
+                             location=loc_of(args, key, task.location))
     if any(is_template(v) for v in (name, *(args.get(k) for k in _ROLE_FILES)) if isinstance(v, str)):
         return  # a name known only at run time (task vars, facts): loaded when reached
     inner = _applied(task, scope.child(when=list(task.when), vars=dict(task.vars),

@@ -222,6 +222,9 @@ def test_an_include_that_cannot_load_fails_when_reached_and_strict_refuses_it(wr
     assert templated.problem is None and templated.included is None  # loaded when reached
     with pytest.raises(ParseError, match="missing.yml"):
         load_playbook(p, strict=True)
+    bad = write("bad.yml", "- hosts: all\n  tasks:\n    - include_role: {name: x, vars_from: [a.yml]}\n")
+    with pytest.raises(ParseError, match="Expected a string for vars_from but got a list"):
+        load_playbook(bad)  # a wrong type is found at parse time, as Ansible does
 
 
 def test_import_playbook(write):
