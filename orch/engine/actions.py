@@ -13,7 +13,7 @@ import hashlib
 import os
 import re
 import time
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from orch.engine.facts import variable_name_problem
 from orch.engine.include_vars import include_vars
@@ -72,26 +72,26 @@ def set_fact(step: "StepContext", args: dict) -> dict:
     return {"changed": False, "ansible_facts": facts, "_set_fact": True}
 
 
-def _that(step: "StepContext", args: dict):
+def _that(step: "StepContext", args: dict) -> tuple[Any, bool]:
     """``that`` as written: conditions are evaluated, not templated first (a template that names a list
-    of conditions is the list), as Ansible's assert takes them."""
+    of conditions is the list), as Ansible's assert takes them; and whether it was such a template."""
     written = step.task.args
     if not isinstance(written, dict) or "that" not in written:
-        return args.get("that")  # the arguments came from a template as a whole (``assert: "{{ item }}"``)
+        return args.get("that"), False  # the arguments came from a template as a whole (``assert: "{{ item }}"``)
     that = written["that"]
     if isinstance(that, str) and all_template(that):
         try:
             listed = step.templar.template(that, step.vars)
         except TemplateError:
-            return that
-        return listed if isinstance(listed, list) else that
-    return that
+            return that, False
+        return (listed, True) if isinstance(listed, list) else (that, False)
+    return that, False
 
 
 def assert_(step: "StepContext", args: dict) -> dict:
     if "that" not in args:
         raise OrchError("assert: missing required arguments: that")
-    conditions = _that(step, args)
+    conditions, listed = _that(step, args)
     conditions = conditions if isinstance(conditions, list) else [conditions]
     for condition in conditions:
         if condition is None or (isinstance(condition, str) and not condition.strip()):
@@ -102,7 +102,7 @@ def assert_(step: "StepContext", args: dict) -> dict:
             msg = args.get("fail_msg", args.get("msg", "Assertion failed"))
             return {"changed": False, "failed": True, "assertion": condition, "evaluated_to": False, "msg": msg}
     result = {"changed": False, "msg": args.get("success_msg", "All assertions passed")}
-    if any(isinstance(c, str) and all_template(c) for c in conditions):
+    if listed or any(isinstance(c, str) and all_template(c) for c in conditions):
         result["deprecations"] = [{"msg": "a condition should not be surrounded by templating delimiters "
                                           "({{ }}): write the expression alone", "version": "2.23"}]
     return result

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from orch.templating.trust import trusted_template
 from orch.yamlsrc import LocStr, UnsafeText
 
 NO_TRACEBACK = "(no traceback: the task failed without an exception)"
@@ -87,9 +88,10 @@ def registered(result: dict[str, Any]) -> dict[str, Any]:
 
 def unsafe(value: Any) -> Any:
     """``value`` with every string in it marked never to be templated; text written in the playbook
-    (a loop's item as it was given) stays as it was, trusted as Ansible keeps it."""
-    if isinstance(value, str) and not isinstance(value, (UnsafeText, LocStr)):
-        return UnsafeText(value)
+    with nothing to template (a loop's item as it was given) stays trusted, as Ansible keeps it."""
+    if isinstance(value, str) and not isinstance(value, UnsafeText):
+        kept = isinstance(value, LocStr) and not trusted_template(value)
+        return value if kept else UnsafeText(value)
     if isinstance(value, dict):
         return {unsafe(k): unsafe(v) for k, v in value.items()}
     if isinstance(value, list):

@@ -327,7 +327,7 @@ class HostWorker:
             result = self._judge(task, result, variables, name)
             if result.get("unknown"):
                 return result
-            check_vars = dict(variables, **({task.register: public(result)} if task.register else {}))
+            check_vars = dict(variables, **({task.register: registered(result)} if task.register else {}))
             if not result.get("unreachable") and (
                     templar.is_true(task.until, check_vars, location=task.location, task=name)
                     if task.until is not None else not result.get("failed")):
@@ -346,8 +346,8 @@ class HostWorker:
         if result.get("unreachable") or result.get("unknown") or (task.changed_when is None and task.failed_when is None):
             # An unknown (check mode) result has no output to judge: it stays unknown.
             return result
-        check_vars = dict(variables, **({task.register: public(result)} if task.register else {}))
-        check_vars.update({k: v for k, v in public(result).items() if k not in check_vars})
+        check_vars = dict(variables, **({task.register: registered(result)} if task.register else {}))
+        check_vars.update({k: v for k, v in registered(result).items() if k not in check_vars})
         for keyword in ("changed_when", "failed_when"):
             condition = getattr(task, keyword)
             if condition is None:

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 from jinja2 import pass_context
 
 from orch.errors import TemplateError
+from orch.templating import trust
 from orch.templating.lookup_config import lookup_config
 from orch.templating.lookup_csvfile import lookup_csvfile
 from orch.templating.lookup_ini import lookup_ini
@@ -308,6 +309,8 @@ def make_globals(templar: "Templar") -> dict[str, Any]:
             # Ansible's words for an unknown lookup, and why orch may not know one Ansible has
             raise TemplateError(f"lookup plugin {name!r} was not found: orch has no lookup of that name "
                                 "(it does not run lookup plugins' Python code)")
+        # A trusted term holding a template is rendered, as Ansible's lookups do ('echo {{ x }}').
+        terms = tuple(trust.render_constant(ctx, t) if trust.trusted_template(t) else t for t in terms)
         errors = kwargs.pop("errors", "strict")
         try:
             return [_as_data(result) for result in plugin(ctx, templar, list(terms), **kwargs)]

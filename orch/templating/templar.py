@@ -227,6 +227,7 @@ class Templar:
         self.random_seed = random_seed
         self.inventory: Any = None  # the run's Inventory, for lookups that read it (set by the engine)
         self.environment = _make_environment(self)
+        self.environment.filters[trust.RENDER_CONSTANT] = jinja2.pass_context(trust.render_constant)
         self.environments = Environments(self.environment)
         self._templates: dict[tuple[str, str], jinja2.Template] = {}
         self._lock = threading.Lock()
@@ -259,12 +260,22 @@ class Templar:
         *,
         location: Location | None = None,
         task: str | None = None,
+        constants: bool = False,
     ) -> Any:
-        """Evaluate a bare expression (``when``, ``until``, ``loop: "{{ }}"``-less strings)."""
+        """Evaluate a bare expression (``when``, ``until``, ``loop: "{{ }}"``-less strings);
+        ``constants``: a condition, whose string constants may hold templates."""
         if not isinstance(expr, str) or isinstance(expr, UnsafeText):
             return expr
         frame = _Frame(variables)
         try:
+            if constants and is_template(expr) and not trust.all_template(expr):
+                try:
+                    compiled = self._compile(expr, "cond")
+                except TemplateError:
+                    compiled = None  # not an expression: rendered as a template below
+                if compiled is not None:
+                    ctx = compiled.new_context(LazyVars(self, frame), shared=True)
+                    return self._run(expr, lambda: _consume_expr(compiled, ctx))
             if is_template(expr):
                 # Ansible warns about delimiters in conditionals but accepts them.
                 return self._template(expr, frame)
@@ -305,7 +316,7 @@ class Templar:
                         raise trust.untrusted_error(condition, value, where, task)
                     value = self.evaluate(value, variables, location=where, task=task)
                 return to_condition(value, condition, where, task)
-        value = self.evaluate(condition, variables, location=where, task=task)
+        value = self.evaluate(condition, variables, location=where, task=task, constants=True)
         return to_condition(value, condition, where, task)
 
     def render_text(self, text: str, variables: Mapping[str, Any], *, source: str | None = None,
@@ -424,7 +435,7 @@ class Templar:
             if kind == "tpl":
                 compiled = (env or self.environment).from_string(source)
             else:
-                compiled = _compile_expression(self.environment, source)
+                compiled = _compile_expression(self.environment, source, constants=kind == "cond")
         except jinja2.TemplateSyntaxError as exc:
             err = TemplateError(f"template syntax error: {exc.message} in {source!r}")
             err.template_line = exc.lineno  # type: ignore[attr-defined]
@@ -490,13 +501,15 @@ def _to_text(value: Any) -> str:
     return str(fail_on_undefined(value))  # a list printed into text may not hide an undefined value either
 
 
-def _compile_expression(env: jinja2.Environment, source: str) -> jinja2.Template:
+def _compile_expression(env: jinja2.Environment, source: str, constants: bool = False) -> jinja2.Template:
     # Like Environment.compile_expression, but we keep the template so that it
     # can run against our lazy variable mapping instead of a copied dict.
     parser = Parser(env, source, state="variable")
     expr = parser.parse_expression()
     if not parser.stream.eos:
         raise jinja2.TemplateSyntaxError("unexpected text after the expression", parser.stream.current.lineno, None, None)
+    if constants:
+        expr = trust.render_constants(expr)
     expr.set_environment(env)
     body = [nodes.Assign(nodes.Name("result", "store"), expr, lineno=1)]
     return env.from_string(nodes.Template(body, lineno=1))

@@ -30,6 +30,11 @@ def trusted_expression(value: Any) -> bool:
     return isinstance(value, LocStr) and not untrusted(value)
 
 
+def trusted_template(value: Any) -> bool:
+    """Text from the playbook that holds a template (a lookup's term, a condition's constant)."""
+    return isinstance(value, str) and not untrusted(value) and ("{{" in value or "{%" in value)
+
+
 def boolean_word(value: str) -> bool:
     return value.strip().lower() in TRUE | FALSE | {""}
 
@@ -45,3 +50,27 @@ def untrusted_error(condition: Any, value: Any, location: Location | None, task:
         f"conditional {str(condition)!r}: untrusted template or expression {str(value)!r} (a condition must be "
         "written in a playbook, role or vars file, not made by a template or taken from a result)",
         location=location, task=task)
+
+
+# A condition's string constants that hold a template are rendered when the condition runs
+# (`"dude" == "du{{ 'de' }}"`), as ansible-core 2.19 does for expressions, never for templates.
+RENDER_CONSTANT = "__orch_render_constant"
+
+
+def render_constants(tree: Any) -> Any:
+    """``tree`` (a parsed expression) with each templated string constant rendered at run time."""
+    from jinja2 import nodes
+    from jinja2.visitor import NodeTransformer
+
+    class _Constants(NodeTransformer):
+        def visit_Const(self, node: Any) -> Any:
+            if trusted_template(node.value):
+                return nodes.Filter(node, RENDER_CONSTANT, [], [], None, None, lineno=node.lineno)
+            return node
+
+    return _Constants().visit(tree)
+
+
+def render_constant(context: Any, value: str) -> Any:
+    variables = context.parent  # the LazyVars the condition runs with
+    return variables._templar._template(value, variables._frame)
