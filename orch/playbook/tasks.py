@@ -151,6 +151,11 @@ def _find_action(data: dict, scope: Scope, where: Location | None) -> tuple[str,
             module = value.pop("module", None)
             if not isinstance(module, str) or not module.strip():
                 raise ParseError(f"{key!r} as a mapping needs a 'module' key", location=loc_of(data, key, where))
+            inner = value.pop("args", None)  # action: {module: x, args: {...}} (or args as k=v), as Ansible reads it
+            if isinstance(inner, str):
+                inner = parse_kv(inner, location=loc_of(data, key, where))
+            if isinstance(inner, dict):
+                value.update(inner)
         elif isinstance(value, str) and value.strip():
             module, value = _split_action(value.strip())
         else:

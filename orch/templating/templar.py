@@ -544,6 +544,8 @@ def to_condition(value: Any, source: Any, location: Location | None, task: str |
             return True
         if low in _FALSE:
             return False
+        if trust.broken_conditionals_allowed():
+            return bool(value)
         raise TemplateError(
             f"conditional {str(source)!r} gave the string {value!r}, which is not a boolean",
             location=location,

@@ -8,9 +8,10 @@ holding ``lookup('pipe', ...)`` must never run).
 
 from __future__ import annotations
 
+import os
 from typing import Any
 
-from orch.booleans import FALSE, TRUE
+from orch.booleans import FALSE, TRUE, parse_bool
 from orch.errors import Location, TemplateError
 from orch.yamlsrc import LocStr, UnsafeText
 
@@ -33,6 +34,11 @@ def trusted_expression(value: Any) -> bool:
 def trusted_template(value: Any) -> bool:
     """Text from the playbook that holds a template (a lookup's term, a condition's constant)."""
     return isinstance(value, str) and not untrusted(value) and ("{{" in value or "{%" in value)
+
+
+def broken_conditionals_allowed() -> bool:
+    """Ansible's ALLOW_BROKEN_CONDITIONALS (environment): a non-boolean result counts by its truth."""
+    return parse_bool(os.environ.get("ANSIBLE_ALLOW_BROKEN_CONDITIONALS", "")) is True
 
 
 def boolean_word(value: str) -> bool:
