@@ -197,7 +197,10 @@ def _check_strategy(entry: dict, variables: dict, where: Location | None) -> Non
 
 
 def _load_play(entry: dict, path: str, extra_vars: dict, where: Location | None, outer_vars: dict) -> Play:
-    check_keys(entry, kw.PLAY, kw.UNSUPPORTED_PLAY, "play", where)
+    unsupported = kw.UNSUPPORTED_PLAY
+    if "vars_prompt" in entry and not entry["vars_prompt"]:  # `vars_prompt: null` prompts for nothing
+        unsupported = {k: v for k, v in unsupported.items() if k != "vars_prompt"}
+    check_keys(entry, kw.PLAY | {"vars_prompt"}, unsupported, "play", where)
     basedir = os.path.dirname(path)
     location = where or Location(path)
     play = Play(location=location, hosts=_hosts(entry, where), basedir=basedir)

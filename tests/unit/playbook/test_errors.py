@@ -29,7 +29,7 @@ def error_of(path):
         ("- hosts: all\n  vars: {s: debug}\n  strategy: '{{ s }}'\n", 3, "orch does not support strategy 'debug'"),
         ("- hosts: all\n  strategy: '{{ nope }}'\n", 2, "'strategy': "),
         ("- hosts: all\n  order: [sorted]\n", 2, "'order' must be a string, got a list"),
-        ("- hosts: all\n  vars_prompt: []\n", 2, "vars_prompt"),
+        ("- hosts: all\n  vars_prompt: [{name: x}]\n", 2, "vars_prompt"),
         ("- hosts: all\n  taks: []\n", 2, "unknown play keyword 'taks' (did you mean 'tasks'?)"),
         ("- hosts: 5\n", 1, "'hosts' must be a string or a list, got a number"),
         ("- name: x\n", 1, "a play needs 'hosts:'"),

@@ -297,6 +297,8 @@ def test_empty_things(write):
     play = load_playbook(p).plays[0]
     assert play.tasks == [] and play.gather_facts is True
     assert load_playbook(write("empty.yml", "")).plays == []
+    for nothing in ("null", "[]"):  # a vars_prompt that prompts for nothing is fine, as in Ansible
+        assert load_playbook(write("prompt.yml", f"- hosts: all\n  vars_prompt: {nothing}\n")).plays[0].tasks == []
 
 
 def test_task_display_name(write):
