@@ -120,9 +120,13 @@ def _delta(seconds):
 
 
 def run(ctx, args):
-    # executable: the program run with this argv (argv[0] stays as written), as Ansible's command does
     argv = argv_of(args)
     expanded = None
     if args.get("expand_argument_vars", True):
         expanded = expand_vars(argv, dict(os.environ, **{str(k): str(v) for k, v in ctx.env.items()}))
-    return execute(ctx, args, argv, executable=args.get("executable") or None, expanded=expanded)
+    result = execute(ctx, args, argv, expanded=expanded)
+    if args.get("executable"):  # only shell uses it; Ansible's command ignores it and says so
+        result.setdefault("warnings", []).append(
+            "As of Ansible 2.4, the parameter 'executable' is no longer supported with the 'command' module. "
+            "Not using '%s'." % args["executable"])
+    return result
