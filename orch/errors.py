@@ -94,6 +94,11 @@ class UnreachableError(OrchError):
     exit_code = 4
 
 
+class UnsupportedConnection(UsageError, UnreachableError):
+    """A host's connection orch has no transport for (winrm, a playbook's own connection plugin):
+    bad input, and the host is unreachable for orch, so ``ignore_unreachable`` applies to it."""
+
+
 class AgentError(UnreachableError):
     """The remote agent could not be started or stopped answering."""
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from orch.booleans import parse_bool
-from orch.errors import UsageError
+from orch.errors import UnsupportedConnection, UsageError
 
 HOST_KEY_POLICIES = ("yes", "accept-new", "off")
 
@@ -124,7 +124,7 @@ def options_for(name: str, hostvars: dict, overrides: dict | None = None) -> Con
     elif transport in ("community.docker.docker", "docker", "community.docker.docker_api", "docker_api"):
         transport = "docker"
     elif transport != "local":
-        raise UsageError(f"host {name}: connection {transport!r} is not supported (ssh, docker, local)")
+        raise UnsupportedConnection(f"host {name}: connection {transport!r} is not supported by orch (ssh, docker, local)")
     port = _first(merged, "ansible_port", "ansible_ssh_port")
     try:
         port = int(port) if port is not None else None

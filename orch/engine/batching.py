@@ -166,5 +166,5 @@ def _send(worker: "HostWorker", items: list[_Prepared]) -> list[dict[str, Any]]:
             if not answered or len(results) < len(steps) and results[-1].get("failed"):
                 break  # the agent stopped at a failure: the steps after it did not run
     except UnreachableError as exc:
-        return [{"unreachable": True, "failed": True, "changed": False, "msg": exc.message}]
+        return [{"unreachable": True, "changed": False, "msg": exc.message}]
     return results

@@ -270,7 +270,8 @@ class PlaybookRun:
         # Like Ansible's implicit fact gathering: tagged 'always', so -t never drops it.
         args = {"gather_subset": play.gather_subset} if play.gather_subset is not None else {}
         return Task(module="setup", args=args, location=play.location, name="Gathering Facts", action="gather_facts",
-                    tags=["always", *play.tags], module_defaults=play.module_defaults)
+                    tags=["always", *play.tags], module_defaults=play.module_defaults,
+                    ignore_errors=play.ignore_errors or False, ignore_unreachable=play.ignore_unreachable or False)
 
     def included_items(self, task: Task, variables: dict, name: str, play: Play | None = None) -> list:
         if task.included is not None:

@@ -144,7 +144,7 @@ class HostWorker:
 
     def _error_result(self, task: Task, exc: OrchError) -> dict:
         if isinstance(exc, UnreachableError):
-            return {"unreachable": True, "failed": True, "changed": False, "msg": exc.message}
+            return {"unreachable": True, "changed": False, "msg": exc.message}
         if isinstance(exc, TemplateError):
             unknown = self._unknown_inputs(task)
             if unknown:

@@ -234,7 +234,7 @@ def _load_play(entry: dict, path: str, extra_vars: dict, where: Location | None,
     scope = Scope(file=path, playbook_dir=basedir, play_vars={**outer_vars, **play.vars, **extra_vars},
                   tags=list(play.tags),
                   stack=(path,), collections=collections_keyword(entry, where), group_cache=GroupCache(),
-                  keywords={"timeout": entry["timeout"]} if entry.get("timeout") is not None else {})
+                  keywords=_inherited_play_keywords(entry))
     play.module_defaults = scope.module_defaults = defaults_of(entry, scope, where)
     play.pre_tasks = parse_tasks(entry.get("pre_tasks"), scope, "pre_tasks", where)
     role_tasks = []
@@ -251,6 +251,14 @@ def _load_play(entry: dict, path: str, extra_vars: dict, where: Location | None,
         play.handlers += role_handlers(role, seen)
     play.warnings = scope.group_cache.warnings
     return play
+
+
+# Play keywords its tasks take as their own unless they set them (become & co. the engine reads from the play).
+_PLAY_TO_TASKS = ("timeout", "ignore_errors", "ignore_unreachable", "no_log", "run_once")
+
+
+def _inherited_play_keywords(entry: dict) -> dict:
+    return {key: entry[key] for key in _PLAY_TO_TASKS if entry.get(key) is not None}
 
 
 def _all_roles(play: Play) -> list[Role]:
