@@ -3,10 +3,20 @@
 from __future__ import annotations
 
 import base64
+import errno
 import os
 
 from .. import fsview
 from ..context import ModuleFailed
+
+
+# Ansible's messages by the reason the file could not be read (playbooks test for them).
+_REASONS = {errno.ENOENT: "File not found: %s", errno.EACCES: "File is not readable: %s",
+            errno.EISDIR: "Source is a directory and must be a file: %s"}
+
+
+def _failed(src, exc):
+    return ModuleFailed(_REASONS.get(exc.errno, "Unable to slurp file: %s") % src, path=src)
 
 
 def run(ctx, args):
@@ -15,16 +25,20 @@ def run(ctx, args):
         raise ModuleFailed("src is required")
     src = os.path.abspath(os.path.expanduser(str(src)))
     entry = fsview.lookup(ctx, src, follow=True)
+    if entry.isdir:  # opening it fails: unreadable first, a directory otherwise
+        raise _failed(src, OSError(errno.EISDIR if os.access(src, os.R_OK) or entry.planned else errno.EACCES, src))
     if not entry.exists:
-        raise ModuleFailed("file not found: %s" % src, path=src)
-    if entry.isdir:
-        raise ModuleFailed("source is a directory and must be a file: %s" % src, path=src)
+        try:
+            os.stat(src)  # why it is not there: missing, a folder on the way unreadable, a file used as one
+        except OSError as exc:
+            raise _failed(src, exc)
+        raise _failed(src, OSError(errno.ENOENT, "removed by an earlier step"))
     try:
         data = entry.read_bytes()
     except fsview.Unknown:
         return {"changed": False, "unknown": True, "source": src,
                 "msg": "the planned content of %s is unknown in check mode" % src}
     except OSError as exc:
-        raise ModuleFailed("unable to slurp file: %s" % (exc.strerror or exc), path=src)
+        raise _failed(src, exc)
     return {"changed": False, "content": base64.b64encode(data).decode("ascii"), "source": src,
             "encoding": "base64"}

@@ -129,7 +129,10 @@ def test_slurp_and_fetch(agent, tmp_path):
     (tmp_path / "f").write_bytes(b"\x00bin")
     slurp = agent.run("slurp", {"src": str(tmp_path / "f")})
     assert base64.b64decode(slurp["content"]) == b"\x00bin" and slurp["encoding"] == "base64"
-    assert "not found" in agent.run("slurp", {"src": str(tmp_path / "x")})["msg"]
+    assert agent.run("slurp", {"src": str(tmp_path / "x")})["msg"] == "File not found: %s" % (tmp_path / "x")
+    # Ansible's messages, which playbooks test for
+    assert agent.run("slurp", {"src": str(tmp_path)})["msg"].startswith("Source is a directory and must be a file")
+    assert agent.run("slurp", {"src": str(tmp_path / "f" / "in")})["msg"].startswith("Unable to slurp file: ")
     fetch = agent.run("fetch", {"src": str(tmp_path / "f")})
     assert base64.b64decode(fetch["_content_b64"]) == b"\x00bin" and fetch["checksum"] == fetch["remote_checksum"]
     same = agent.run("fetch", {"src": str(tmp_path / "f"), "_checksum": fetch["checksum"]})
