@@ -522,7 +522,8 @@ def validate_args(module: str, args: Mapping[str, Any], location: Location | Non
     for group in info.mutually_exclusive:
         present = [g for g in group if out.get(g) is not None]
         if len(present) > 1:
-            raise ParseError(f"module {info.name!r}: arguments are mutually exclusive: {', '.join(present)}",
+            # Ansible's wording (tests match "parameters are mutually exclusive")
+            raise ParseError(f"module {info.name!r}: parameters are mutually exclusive: {'|'.join(present)}",
                              location=location)
     _check_one_of(info, {name for name, value in out.items() if value is not None}, location)
     for name, opts in spec.items():

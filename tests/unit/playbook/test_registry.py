@@ -46,7 +46,7 @@ def test_aliases_types_defaults():
     ("file", {}, "missing required argument 'path'"),
     ("file", {"path": "/x", "recurse": "maybe"}, "must be a boolean"),
     ("wait_for", {"port": "http"}, "must be an int"),
-    ("copy", {"src": "a", "content": "b", "dest": "c"}, "mutually exclusive: src, content"),
+    ("copy", {"src": "a", "content": "b", "dest": "c"}, "parameters are mutually exclusive: src|content"),
     ("copy", {"dest": "c"}, "one of the following is required: src, content"),
     ("command", {"chdir": "/"}, "one of the following is required: free-form command, cmd, argv"),
     ("file", {"path": "/x", "dest": "/y"}, "'dest' and 'path' are the same argument"),
