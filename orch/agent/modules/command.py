@@ -74,6 +74,9 @@ def guard(ctx, args, chdir=None):
 def execute(ctx, args, cmd, shell=False, executable=None, expanded=None):
     """Run ``cmd`` (``expanded``: its argv after $NAME expansion; results show ``cmd`` as written)."""
     chdir = args.get("chdir")
+    if chdir and not ctx.check and not os.path.isdir(chdir):  # (a plan's earlier steps may create it)
+        return {"failed": True, "changed": False, "cmd": cmd, "rc": None,
+                "msg": "Unable to change directory before execution: [Errno 2] No such file or directory: %r" % chdir}
     skipped = guard(ctx, args, chdir)
     if skipped is not None:
         skipped["cmd"] = cmd
