@@ -124,5 +124,26 @@ def parse_kv(text: str, free_form: bool = False, location: Location | None = Non
         else:
             raise ParseError(f"expected key=value arguments, got {word!r}", location=location)
     if has_raw:
-        options["_raw_params"] = raw.strip().replace("\\=", "=")
+        # As Ansible: free-form text keeps its own spacing and last newline (a `shell: |` script's
+        # `cmd` is the script), and a lone backslash ending a line outside quotes joins the lines.
+        joined = _join_continued_lines(raw)
+        options["_raw_params"] = (joined if raw is text else joined.strip()).replace("\\=", "=")
     return options
+
+
+def _join_continued_lines(text: str) -> str:
+    out: list[str] = []
+    quote = ""
+    i = 0
+    while i < len(text):
+        ch = text[i]
+        if quote:
+            quote = "" if ch == quote else quote
+        elif ch in "'\"":
+            quote = ch
+        elif ch == "\\" and text[i + 1:i + 2] == "\n" and (i == 0 or text[i - 1] in " \t"):
+            i += 2  # the backslash and its newline go; the space before it stays
+            continue
+        out.append(ch)
+        i += 1
+    return "".join(out) if len(out) != len(text) else text
