@@ -16,6 +16,7 @@ from orch.engine.hoststate import HostState
 from orch.engine.options import RunOptions
 from orch.engine.play import PlayRun
 from orch.engine.resume import ResumeRecord
+from orch.engine.role_names import role_name_vars
 from orch.engine.serial import batches, ordered
 from orch.engine.variables import DelegatedVars, HostVars, HostVarsVars, merge_layers
 from orch.errors import OrchError, ParseError
@@ -92,6 +93,7 @@ class PlaybookRun:
         self._started = options.start_at_task is None
         self._vars_files_cache: dict[str, dict] = {}
         self._play_layers: dict[int, tuple] = {}
+        self._included_roles: dict[int, list[Role]] = {}  # per play: roles include_role brought in so far
         self._cross_host: dict[int, bool] = {}
         self._includes: dict[tuple, list] = {}
         self._includes_lock = threading.Lock()
@@ -190,6 +192,7 @@ class PlaybookRun:
             "ansible_version": {"full": "2.19.0", "major": 2, "minor": 19, "revision": 0, "string": "2.19.0 (orch)"},
             "ansible_playbook_python": sys.executable,  # the controller's Python, as Ansible names it
             "ansible_facts": state.facts,
+            **role_name_vars(play_run.play, self._included_roles.get(id(play_run.play), [])),
         }
 
     def connection_vars(self, state: HostState, play_run: PlayRun, hostvars: dict) -> dict:
@@ -303,6 +306,11 @@ class PlaybookRun:
 
     def _publish(self, task: Task, role: Role | None, variables: dict, play: Play | None) -> None:
         """include_role with ``public``: from now on the play sees the role's defaults and vars, as in Ansible."""
+        if role is not None and play is not None:
+            with self._includes_lock:
+                included = self._included_roles.setdefault(id(play), [])
+                if not any(r is role for r in included):
+                    included.append(role)
         public = task.args.get("public") if role is not None and play is not None else None
         public = self.templar.template(public, variables) if public is not None else None
         if not (parse_bool(public) is True if isinstance(public, str) else bool(public)):
