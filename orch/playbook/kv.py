@@ -127,7 +127,7 @@ def parse_kv(text: str, free_form: bool = False, location: Location | None = Non
         # As Ansible: free-form text keeps its own spacing and last newline (a `shell: |` script's
         # `cmd` is the script), and a lone backslash ending a line outside quotes joins the lines.
         joined = _join_continued_lines(raw)
-        options["_raw_params"] = (joined if raw is text else joined.strip()).replace("\\=", "=")
+        options["_raw_params"] = (joined if raw is text else joined.lstrip().rstrip(" \t")).replace("\\=", "=")
     return options
 
 
