@@ -20,7 +20,8 @@ def role_search_path(playbook_dir: str) -> list[str]:
     paths = [os.path.join(playbook_dir, "roles"), playbook_dir]
     env = os.environ.get("ANSIBLE_ROLES_PATH") or os.environ.get("ORCH_ROLES_PATH")
     if env:
-        paths += [os.path.expanduser(p) for p in env.split(os.pathsep) if p]
+        # relative entries are relative to the working folder, and role_path is absolute, as in Ansible
+        paths += [os.path.abspath(os.path.expanduser(p)) for p in env.split(os.pathsep) if p]
     paths += [os.path.expanduser("~/.ansible/roles"), "/usr/share/ansible/roles", "/etc/ansible/roles"]
     return paths
 

@@ -89,6 +89,9 @@ def test_role_search_path_env(write, tmp_path, monkeypatch):
     monkeypatch.setenv("ANSIBLE_ROLES_PATH", str(other))
     p = write("site.yml", "- hosts: all\n  roles: [far]\n")
     assert load_playbook(p).plays[0].tasks[0].role.name == "far"
+    monkeypatch.chdir(other)  # a relative entry is relative to the working folder; role_path is absolute
+    monkeypatch.setenv("ANSIBLE_ROLES_PATH", ".")
+    assert load_playbook(p).plays[0].tasks[0].role.path == str(other / "far")
 
 
 def test_role_errors(roles):
