@@ -15,6 +15,7 @@ from orch.engine.worker import FAILED, OK, HostWorker, truthy
 from orch.errors import HostFailure, OrchError
 from orch.modules import registry
 from orch.playbook.model import Play, Task, iter_tasks
+from orch.templating.templar import OMIT
 
 if TYPE_CHECKING:
     from orch.engine.hoststate import HostState
@@ -145,7 +146,9 @@ class PlayRun:
         def pick(task_value: Any, play_value: Any, cli_value: Any = None) -> Any:
             for value in (task_value, play_value, cli_value):
                 if value is not None:
-                    return templar.template(value, variables) if isinstance(value, str) else value
+                    value = templar.template(value, variables) if isinstance(value, str) else value
+                    if value != OMIT:  # an omitted keyword is not set: the outer level's value holds
+                        return value
             return None
 
         def variable(*names: str) -> Any:
