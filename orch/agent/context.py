@@ -84,6 +84,11 @@ class Context:
         self._own_overlay = None if overlay else Overlay()
 
     @property
+    def planning(self) -> bool:
+        """A check in a plan (``orch plan``): later checks see its predictions; else Ansible's check mode."""
+        return self._own_overlay is None
+
+    @property
     def state(self) -> dict:
         """Per-agent memory shared by steps (caches)."""
         return self.agent.state
