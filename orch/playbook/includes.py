@@ -140,7 +140,7 @@ def import_role(data: dict, args: dict, scope: Scope, where: Location) -> list[T
                        for k in _ROLE_FILES if isinstance(args.get(k), str)}}
     role = load_role(name, scope, where, params={}, options=args, role_scope=inner)
     public = args.get("public", True)
-    if (parse_bool(public) is not False if isinstance(public, str) else bool(public)) and role not in scope.public_roles:
+    if (parse_bool(public) is not False if isinstance(public, str) else bool(public)) and not any(r is role for r in scope.public_roles):  # roles refer to themselves: no ==
         scope.public_roles.append(role)  # imports are public unless told otherwise: the play sees their variables
     return role_items(role, inner, where, again=_allow_duplicates(args))
 
