@@ -41,8 +41,15 @@ def _whole(step: "StepContext", value, keyword: str) -> int:
                           location=step.task.location, task=step.task_name) from None
 
 
+# Ansible's action plugins of these modules refuse async (their work is more than one module run).
+NO_ASYNC = frozenset({"assemble", "copy", "fetch", "raw", "reboot", "script", "template", "unarchive",
+                      "wait_for_connection"})
+
+
 def run_async(step: "StepContext", module: str, args: dict, seconds: int, poll: int) -> dict:
     """Start the job, then wait for it unless ``poll`` is 0. (Check mode runs the step in the foreground.)"""
+    if module in NO_ASYNC and step.task.foreign is None:
+        return {"failed": True, "changed": False, "msg": f"This action ({module}) does not support async."}
     if step.task.foreign is not None:
         from orch.foreign import runner
 
