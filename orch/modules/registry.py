@@ -107,7 +107,8 @@ _MODULES: list[ModuleInfo] = [
                         "state": _o(choices=["absent", "directory", "file", "hard", "link", "touch"]),
                         "force": _o("bool", default=False), "follow": _o("bool", default=True),
                         "modification_time": _o(), "modification_time_format": _o(default="%Y%m%d%H%M.%S"),
-                        "access_time": _o(), "access_time_format": _o(default="%Y%m%d%H%M.%S"), **FILE_COMMON}),
+                        "access_time": _o(), "access_time_format": _o(default="%Y%m%d%H%M.%S"),
+                        "_diff_peek": B, "_original_basename": _o(), **FILE_COMMON}),  # Ansible's internal two
     ModuleInfo("lineinfile", {"path": _PATH_REQ, "regexp": _o(aliases=["regex"]), "search_string": _o(),
                               "state": PRESENT_ABSENT, "line": _o(aliases=["value"]),
                               "backrefs": _o("bool", default=False), "insertafter": _o(), "insertbefore": _o(),

@@ -20,6 +20,8 @@ def run(ctx, args):
     if not path:
         raise ModuleFailed("path is required")
     path = os.path.abspath(os.path.expanduser(str(path)))
+    if args.get("_diff_peek") is not None:
+        return {"path": path, "changed": False, "appears_binary": _appears_binary(path)}
     state = args.get("state")
     entry = fsview.lookup(ctx, path)
     prev = entry.state
@@ -45,6 +47,15 @@ def run(ctx, args):
     if ctx.diff:
         result["diff"] = {"before": diff[0], "after": diff[1]} if result.get("changed") else {}
     return result
+
+
+def _appears_binary(path):
+    """Ansible's guess (its internal _diff_peek): a NUL byte in the first 8 KiB."""
+    try:
+        with open(path, "rb") as handle:
+            return b"\0" in handle.read(8192)
+    except OSError:
+        return False
 
 
 def _absent(ctx, args, path, entry, state, diff):

@@ -172,3 +172,11 @@ def test_unarchive_refuses_escaping_members_and_missing_dest(agent, tmp_path):
     assert bad["failed"] and "outside" in bad["msg"] and not (tmp_path.parent / "evil").exists()
     nodest = agent.run("unarchive", {"src": "e.zip", "dest": str(tmp_path / "no"), "_content_b64": data})
     assert nodest["failed"] and "must be an existing dir" in nodest["msg"]
+
+
+def test_file_diff_peek_guesses_binary_and_changes_nothing(agent, tmp_path):
+    (tmp_path / "t").write_text("text")
+    (tmp_path / "b").write_bytes(b"\x7fELF\x00\x01")
+    assert agent.run("file", {"path": str(tmp_path / "t"), "_diff_peek": True})["appears_binary"] is False
+    peek = agent.run("file", {"path": str(tmp_path / "b"), "_diff_peek": True})
+    assert peek["appears_binary"] is True and peek["changed"] is False and "warnings" not in peek
