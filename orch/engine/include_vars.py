@@ -61,7 +61,8 @@ def _include_vars(step: "StepContext", args: dict) -> dict[str, Any]:
             raise OrchError(f"include_vars: {root} is not a folder")
         paths = _folder_files(root, args)
     else:
-        name = args.get("file") or args.get("_raw_params")
+        # a free-form name keeps its last newline (a folded `>` value); Ansible drops it here
+        name = args.get("file") or str(args.get("_raw_params") or "").rstrip("\n")
         if not name:
             raise OrchError("include_vars: Could not find file to include (no 'file', 'dir' or file name given)")
         paths = [step.find_file(str(name), "vars")]
