@@ -6,6 +6,7 @@ import sys
 
 import click
 
+from orch.cli.exit_codes import for_error, for_interrupt
 from orch.errors import OrchError
 
 
@@ -18,18 +19,18 @@ def run_cli(cli: click.Group, argv: list[str] | None) -> int:
         if debug:
             raise
         click.echo(f"ERROR: {exc}", err=True)
-        return exc.exit_code
+        return for_error(exc)
     except click.exceptions.Abort:
         click.echo("Aborted.", err=True)
-        return 130
+        return for_interrupt()
     except click.ClickException as exc:
         exc.show()
-        return 2 if exc.exit_code == 2 else exc.exit_code
+        return exc.exit_code  # bad command-line words: 2, as argparse gives for ansible-playbook
     except click.exceptions.Exit as exc:
         return exc.exit_code
     except KeyboardInterrupt:
         click.echo("Interrupted.", err=True)
-        return 130
+        return for_interrupt()
     return code if isinstance(code, int) else 0
 
 

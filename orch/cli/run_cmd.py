@@ -9,6 +9,7 @@ import click
 
 from orch.cli.common import ask_become_password, inventory_option, inventory_sources, show_inventory_warnings
 from orch.cli.errors import exit_with
+from orch.cli.exit_codes import for_hosts
 from orch.cli.resume_opts import resume_option
 from orch.cli.vault_opts import install_vault, pop_vault, reveal_inventory, vault_option_list, vault_templar
 from orch.errors import UsageError
@@ -149,9 +150,5 @@ def warn_problems(book) -> None:
 
 
 def run_exit_code(states) -> int:
-    """Ansible's codes: 4 some host unreachable, 2 failed (orch: 1), 0 ok."""
-    if any(s.unreachable for s in states.values()):
-        return 4
-    if any(s.failed for s in states.values()):  # failures rescued or cleared (clear_host_errors) do not count
-        return 1
-    return 0
+    """0 ok, 1 a task failed (2 under ORCH_EXIT_CODES=ansible), 4 some host unreachable."""
+    return for_hosts(states)
