@@ -129,6 +129,16 @@ def _allow_duplicates(args: dict) -> bool:
     return parse_bool(value) is not False if isinstance(value, str) else bool(value)
 
 
+def _parent_params(scope: Scope) -> dict:
+    """``ansible_parent_role_names``/``_paths`` for a role imported or included from within a role:
+    the roles it sits in, innermost first (as Ansible passes them to the role)."""
+    parent = scope.role
+    if parent is None:
+        return {}
+    return {"ansible_parent_role_names": [parent.name, *parent.params.get("ansible_parent_role_names", [])],
+            "ansible_parent_role_paths": [parent.path, *parent.params.get("ansible_parent_role_paths", [])]}
+
+
 def import_role(data: dict, args: dict, scope: Scope, where: Location) -> list[TaskItem]:
     from orch.playbook.roles import load_role, role_items
     from orch.playbook.tasks import inherit
@@ -138,7 +148,7 @@ def import_role(data: dict, args: dict, scope: Scope, where: Location) -> list[T
     name = static_name(name, inner, where, "import_role")
     args = {**args, **{k: static_name(args[k], inner, where, "import_role")
                        for k in _ROLE_FILES if isinstance(args.get(k), str)}}
-    role = load_role(name, scope, where, params={}, options=args, role_scope=inner)
+    role = load_role(name, scope, where, params=_parent_params(scope), options=args, role_scope=inner)
     public = args.get("public", True)
     if (parse_bool(public) is not False if isinstance(public, str) else bool(public)) and not any(r is role for r in scope.public_roles):  # roles refer to themselves: no ==
         scope.public_roles.append(role)  # imports are public unless told otherwise: the play sees their variables
@@ -159,7 +169,7 @@ def include_role(task: Task, data: dict, scope: Scope) -> None:
                                        environment=list(task.environment),
                                        module_defaults=task.module_defaults, seen_roles={}))
     try:
-        role = load_role(name, scope, task.location, params={}, options=args, role_scope=inner)
+        role = load_role(name, scope, task.location, params=_parent_params(scope), options=args, role_scope=inner)
     except ParseError as exc:
         _when_reached(exc, task)
         return
