@@ -28,7 +28,7 @@ def _folder_files(root: str, args: dict) -> list[str]:
     ignored = set(args.get("ignore_files") or [])
     depth = int(args.get("depth") or 0)
     found: list[str] = []
-    for current, dirs, files in os.walk(root):
+    for current, dirs, files in os.walk(root, followlinks=True):  # as Ansible, through linked folders
         dirs.sort()
         level = current[len(root):].count(os.sep) + 1
         if depth and level >= depth:
