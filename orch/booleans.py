@@ -24,3 +24,10 @@ def parse_bool(value: Any) -> bool | None:
     if text in FALSE:
         return False
     return None
+
+
+def truthy(value: Any) -> bool:
+    """A keyword's value as a boolean (``ignore_errors: yes``); other strings are false."""
+    if isinstance(value, str):
+        return parse_bool(value) is True
+    return bool(value)

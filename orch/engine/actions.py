@@ -23,7 +23,7 @@ from orch.templating.trust import all_template, trusted_expression
 from orch.yamlsrc import UnsafeText
 
 if TYPE_CHECKING:
-    from orch.engine.worker import StepContext
+    from orch.engine.step import StepContext
 
 INLINE_LIMIT = 16 * 1024  # smaller contents go with the first message; larger ones after a checksum check
 STAGE_LIMIT = 8 * 1024 * 1024  # larger files go in chunks, streamed from disk, never whole in memory

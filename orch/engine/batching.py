@@ -6,23 +6,27 @@ action, loop, retry, run_once, delegation, timeout or gate), they share one agen
 session (same become and check settings), and no task reads what an earlier
 one of the run registers. The agent stops at the first failed step, so a task
 with ``failed_when`` (decided here, afterwards) may only end a run.
+
+Each step of a run goes through the stages of pipeline.py, as a step alone does: begun and
+prepared one after another, sent together, then judged and recorded in order.
 """
 
 from __future__ import annotations
 
 import time
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from orch.engine import actions
+from orch.engine import actions, pipeline
+from orch.engine.contracts import ABORTED, OK, Worker
 from orch.engine.results import skip_on
-from orch.errors import OrchError, TemplateError, UnreachableError
+from orch.errors import OrchError, TemplateError
 from orch.foreign import runner as foreign
 from orch.playbook.model import Task
 from orch.playbook.tags import task_selected
 from orch.templating import is_template
 
 if TYPE_CHECKING:
-    from orch.engine.worker import HostWorker
+    from orch.engine.step import StepContext
 
 MAX_BATCH = 64
 _NOT_BATCHED = frozenset({"include_tasks", "include_role", "import_tasks", "import_role", "meta", "setup",
@@ -40,13 +44,13 @@ def _become_vars(task: Task) -> dict:
     return {k: v for k, v in (task.vars or {}).items() if str(k).startswith("ansible_become")}
 
 
-def _eligible(worker: "HostWorker", task: Task) -> bool:
+def _eligible(worker: Worker, task: Task) -> bool:
     return (isinstance(task, Task) and task.module not in _NOT_BATCHED and not is_template(task.module)
-            and task.module not in actions.CONTROLLER_ACTIONS and task.loop is None and task.retries is None
+            and task.module not in actions.CONTROLLER_ACTIONS and task.loop is None and not task.until and task.retries is None
             and not task.run_once and not task.delegate_to and not task.timeout and not worker.run.needs_gate(task))
 
 
-def batch_run(worker: "HostWorker", items: list, start: int) -> list[Task]:
+def batch_run(worker: Worker, items: list, start: int) -> list[Task]:
     """The longest run of tasks from ``items[start]`` that may share one round trip."""
     first = items[start]
     if not _eligible(worker, first):
@@ -70,23 +74,25 @@ def batch_run(worker: "HostWorker", items: list, start: int) -> list[Task]:
     return run if len(run) > 1 else []
 
 
-class _Prepared:
+class _Pending:
+    """A task of the run on its way through the pipeline."""
     __slots__ = ("task", "name", "variables", "started", "step", "wire", "result")
 
     def __init__(self, task: Task, name: str, variables: dict) -> None:
         self.task, self.name, self.variables = task, name, variables
         self.started = time.time()
-        self.step = None
+        self.step: StepContext | None = None
         self.wire: tuple[str, dict] | None = None
         self.result: dict | None = None
 
 
-def run_batch(worker: "HostWorker", tasks: list[Task]) -> str:
-    """Prepare every task, send the agent steps in one message, then finish them in order."""
-    from orch.engine.worker import ABORTED, OK
+def run_batch(worker: Worker, tasks: list[Task]) -> tuple[str, int]:
+    """Prepare every task, send the agent steps in one message, then judge and record them in order.
 
+    Returns the outcome and how many of ``tasks`` were dealt with: a run cut short (a step
+    that must go alone, an error while preparing) leaves the rest to the caller."""
     run, state = worker.run, worker.state
-    prepared: list[_Prepared] = []
+    pending: list[_Pending] = []
     consumed = 0
     for task in tasks:
         if run.aborted():
@@ -96,75 +102,33 @@ def run_batch(worker: "HostWorker", tasks: list[Task]) -> str:
             continue
         run.gate.at(state.name, run.position(task))
         variables = run.task_vars(state, task)
-        item = _Prepared(task, worker._name(task, variables), variables)
-        worker._announce(task, item.name, False)
-        prepared.append(item)
+        item = _Pending(task, pipeline.begin(worker, task, variables), variables)
+        pending.append(item)
         try:
             item.result = skip_on(run.templar, task.when, variables, task.location, item.name)
             if item.result is not None:
                 continue
-            item.step = run.step_context(worker, task, variables, item.name)
+            item.step = pipeline.prepare(worker, task, variables, item.name)
             if item.step.expect is not None:  # applying a saved plan: each step is checked on its own
-                item.result = worker._attempts(task, variables, item.name)
+                item.result = pipeline.attempts(worker, task, variables, item.name)
                 break
-            args = worker._templated_args(task, variables, item.name)
-            item.wire = actions.batch_step(item.step, task.module, args)
+            item.wire = actions.batch_step(item.step, task.module, item.step.args)
             if item.wire is None:  # e.g. a large file: this one goes on its own, the run ends here
-                item.result = worker._attempts(task, variables, item.name)
+                item.result = pipeline.attempts(worker, task, variables, item.name)
                 break
         except (TemplateError, OrchError) as exc:
-            item.result = worker._error_result(task, exc)
+            item.result = pipeline.error_result(worker, task, exc)
             break
-    if not prepared and run.aborted():
-        return ABORTED
-    results = _send(worker, [p for p in prepared if p.result is None and p.wire is not None])
-    for item in prepared:
+    if not pending and run.aborted():
+        return ABORTED, consumed
+    sent = [p for p in pending if p.result is None and p.wire is not None]
+    results = pipeline.send_batch(worker, [p.step for p in sent], [p.wire for p in sent])
+    for item in pending:
         if item.result is None:
             if not results:
                 break  # the agent stopped at an earlier failure: this step never ran
-            item.result = worker._judge(item.task, results.pop(0), item.variables, item.name)
-        outcome = worker._finish(item.task, item.name, item.result, item.started, False)
+            item.result = pipeline.judge(worker, item.task, results.pop(0), item.variables, item.name)
+        outcome = pipeline.record(worker, item.task, item.name, item.result, item.started)
         if outcome != OK:
-            return outcome
-    for task in tasks[consumed:]:  # the run was cut short: the rest go one by one
-        outcome = worker.run_task(task)
-        if outcome != OK:
-            return outcome
-    return ABORTED if run.aborted() else OK
-
-
-def _send(worker: "HostWorker", items: list[_Prepared]) -> list[dict[str, Any]]:
-    if not items:
-        return []
-    first = items[0].step
-    steps = [{"module": module, "args": args, "check": p.step.check, "diff": p.step.diff,
-              "environment": p.step.environment, "overlay": p.step.overlay,
-              "ignore_errors": p.task.failed_when is not None or p.task.ignore_errors is True}
-             for p in items for module, args in [p.wire]]
-    session = worker.session_for(first)
-    results: list[dict[str, Any]] = []
-    completed: set[int] = set()  # steps sent again with the parts their host lacked
-    try:
-        while len(results) < len(steps):
-            at = len(results)
-            answered = session.batch(steps[at:])
-            needy = at + len(answered) - 1
-            needs = bool(answered) and "_needs" in answered[-1] and needy not in completed
-            if needs:
-                # A foreign module the host lacks parts of: send them with it, and the steps after it.
-                completed.add(needy)
-                steps[needy] = dict(steps[needy], args=foreign.complete(items[needy].step, steps[needy]["args"],
-                                                                        answered[-1]["_needs"]))
-                answered = answered[:-1]
-            for item, result in zip(items[at:], answered):
-                if item.task.foreign is not None:
-                    foreign.delivered(item.step)
-                    foreign.finish(item.step, result)  # in a plan, may turn a failure into unknown
-            results += answered
-            if needs:
-                continue
-            if not answered or len(results) < len(steps) and results[-1].get("failed"):
-                break  # the agent stopped at a failure: the steps after it did not run
-    except UnreachableError as exc:
-        return [{"unreachable": True, "changed": False, "msg": exc.message}]
-    return results
+            return outcome, consumed
+    return (ABORTED if run.aborted() else OK), consumed

@@ -6,12 +6,13 @@ import threading
 from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING, Any, Callable
 
-from orch.booleans import parse_bool
+from orch.booleans import parse_bool, truthy
+from orch.engine.contracts import FAILED, OK, RunServices
 from orch.engine.environment import step_environment
 from orch.engine.gate import Gate
 from orch.engine.hostconn import HostConnection
 from orch.engine.step import StepContext, task_timeout
-from orch.engine.worker import FAILED, OK, HostWorker, truthy
+from orch.engine.worker import HostWorker
 from orch.errors import HostFailure, OrchError
 from orch.modules import registry
 from orch.playbook.model import Play, Task, iter_tasks
@@ -19,7 +20,6 @@ from orch.templating.templar import OMIT
 
 if TYPE_CHECKING:
     from orch.engine.hoststate import HostState
-    from orch.engine.playbook_run import PlaybookRun
 
 
 def _ordinals(play: Play) -> dict[int, int]:
@@ -40,7 +40,7 @@ def _flag(value: Any, keyword: str) -> bool:
 
 
 class PlayRun:
-    def __init__(self, pb: "PlaybookRun", play: Play, batch: list["HostState"], play_hosts: list[str]) -> None:
+    def __init__(self, pb: RunServices, play: Play, batch: list["HostState"], play_hosts: list[str]) -> None:
         self.pb = pb
         self.play = play
         self.batch = batch

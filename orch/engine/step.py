@@ -11,13 +11,13 @@ from orch.errors import HostFailure
 from orch.templating.template_vars import template_vars
 
 if TYPE_CHECKING:
-    from orch.engine.worker import HostWorker
+    from orch.engine.contracts import Worker
     from orch.playbook.model import Task
 
 
 @dataclass
 class StepContext:
-    worker: "HostWorker"
+    worker: "Worker"
     task: "Task"
     task_name: str
     vars: dict[str, Any]
@@ -33,6 +33,7 @@ class StepContext:
     timeout: int | None = None  # the task's ``timeout`` keyword: seconds this attempt may take (0: none)
     started: float = field(default_factory=time.monotonic)
     overlay: bool = True  # check mode: read through (and add to) the plan overlay
+    args: dict[str, Any] | None = None  # templated and validated (pipeline.prepare)
 
     @property
     def templar(self):
