@@ -10,29 +10,20 @@
 
 from __future__ import annotations
 
-import functools
 import threading
 from collections.abc import Callable, ItemsView, Iterator, KeysView, Mapping, ValuesView
 from typing import Any
 
 import jinja2
-from jinja2 import nodes
-from jinja2.nativetypes import NativeCodeGenerator, NativeEnvironment
-from jinja2.parser import Parser
-from jinja2.runtime import Context, Undefined
+from jinja2.runtime import Undefined
 
-from orch.booleans import FALSE as BOOL_FALSE
-from orch.booleans import TRUE as BOOL_TRUE
 from orch.errors import Location, TemplateError, UndefinedVariableError
 from orch.yamlsrc import DecryptedText, UnsafeText, VaultText, location_of
-from orch.templating import filters_core, filters_data, filters_math, filters_path, filters_text, filters_vault, lookups, tests, trust
-from orch.templating.context import LazyContext, LazyTemplate
-from orch.templating.lexer import LiteralBackslashLexer
+from orch.templating import trust
+from orch.templating.expressions import compile_expression, consume_expr, to_condition
+from orch.templating.jinja_env import OMIT, make_environment, to_text
 from orch.templating.template_options import Environments, clean_options, header_options
-from orch.templating.undefined import OrchUndefined, Undecryptable, UndecryptableError, fail_on_undefined, undef
-
-# Ansible's placeholder: a value templated to this is dropped from its dict/list.
-OMIT = "__omit_place_holder__orch__"
+from orch.templating.undefined import OrchUndefined, Undecryptable, UndecryptableError, fail_on_undefined
 
 _CACHE_LIMIT = 20000
 
@@ -44,104 +35,6 @@ def _no_vault(value: VaultText) -> str:
 def is_template(value: Any) -> bool:
     """Cheap check used as the fast path: can this string need Jinja at all?"""
     return isinstance(value, str) and ("{{" in value or "{%" in value or "{#" in value)
-
-
-class _CodeGenerator(NativeCodeGenerator):
-    # Jinja's native generator folds constant output into strings and relies on
-    # literal_eval to get values back; we never literal_eval (Ansible 2.19 does
-    # not either), so constant output must stay a runtime value.
-    def _output_child_to_const(self, node: Any, frame: Any, finalize: Any) -> Any:
-        if isinstance(node, nodes.TemplateData):
-            return super()._output_child_to_const(node, frame, finalize)
-        raise nodes.Impossible()
-
-
-def _concat(values: Any) -> Any:
-    """What a macro, a call block or a ``{% set %}`` block gives: its one value, else its text joined.
-
-    Jinja's native concat would literal_eval the text (a macro printing ``"foo" "bar"`` would give
-    ``foobar``); Ansible 2.19 never does.
-    """
-    parts = list(values)
-    if len(parts) == 1:
-        return parts[0]
-    return "".join(_to_text(v) for v in parts)
-
-
-class _Environment(NativeEnvironment):
-    code_generator_class = _CodeGenerator
-    context_class = LazyContext
-    template_class = LazyTemplate
-    concat = staticmethod(_concat)
-    literal_backslashes = True  # value templates (from YAML); template files set it False (see lexer.py)
-
-    @property
-    def lexer(self) -> Any:
-        if not self.literal_backslashes:
-            return super().lexer
-        found = self.__dict__.get("_literal_lexer")
-        if found is None:
-            found = self.__dict__["_literal_lexer"] = LiteralBackslashLexer(self)
-        return found
-
-    # Missing attributes of *defined* objects name the attribute (Jinja's default
-    # message says "'dict object' has no attribute", which is fine but generic).
-    def getattr(self, obj: Any, attribute: str) -> Any:
-        try:
-            return getattr(obj, attribute)
-        except AttributeError:
-            pass
-        try:
-            return obj[attribute]
-        except (TypeError, LookupError, AttributeError):
-            return self.undefined(obj=obj, name=attribute)
-
-
-_LISTED_FILTERS = ("map", "select", "reject", "selectattr", "rejectattr", "batch", "slice")
-
-
-def _listed(jinja_filter: Callable[..., Any]) -> Callable[..., Any]:
-    @functools.wraps(jinja_filter)  # keeps Jinja's pass_context/pass_environment mark
-    def listed(*args: Any, **kwargs: Any) -> Any:
-        value = args[1] if isinstance(args[0], Context) else args[0]
-        if isinstance(value, Undefined):  # `undefined | map(...)` is undefined, as in Ansible
-            return value
-        result = jinja_filter(*args, **kwargs)
-        return list(result) if isinstance(result, Iterator) else result
-
-    return listed
-
-
-def _make_environment(templar: "Templar") -> _Environment:
-    env = _Environment(
-        undefined=OrchUndefined,
-        # Jinja drops a template's last newline, and Ansible adds back what its text ended with
-        # (see _trailing_newlines): an included template's last newline stays dropped.
-        keep_trailing_newline=False,
-        trim_blocks=True,  # Ansible's default, for every template (a block tag's newline is not output)
-        extensions=["jinja2.ext.do", "jinja2.ext.loopcontrols"],
-        autoescape=False,
-    )
-    for name in _LISTED_FILTERS:  # as in Ansible 2.19: lists, so that (x | select(...))[0] works
-        env.filters[name] = _listed(env.filters[name])
-    env.filters.update(filters_core.FILTERS)
-    env.filters.update(filters_data.FILTERS)
-    env.filters.update(filters_path.FILTERS)
-    env.filters.update(filters_math.FILTERS)
-    env.filters.update(filters_text.FILTERS)
-    env.filters.update(filters_vault.FILTERS)
-    env.tests.update(tests.TESTS)
-    env.globals.update(lookups.make_globals(templar))
-    env.globals["omit"] = OMIT
-    env.globals["undef"] = undef
-    # Fully qualified names work too: {{ x | ansible.builtin.to_json }}.
-    for table in (env.filters, env.tests):
-        for name in list(table):
-            table[f"ansible.builtin.{name}"] = table[f"ansible.legacy.{name}"] = table[name]
-    env.filters["ansible._protomatter.finalize"] = filters_data.finalize  # used by ansible-core's own tests
-    env.tests["ansible._protomatter.tagged_with"] = tests.tagged_with
-    env.filters["ansible._protomatter.origin"] = filters_data.origin
-    return env
 
 
 class _Frame:
@@ -226,7 +119,7 @@ class Templar:
         self.searchpath = list(searchpath or [])
         self.random_seed = random_seed
         self.inventory: Any = None  # the run's Inventory, for lookups that read it (set by the engine)
-        self.environment = _make_environment(self)
+        self.environment = make_environment(self)
         self.environment.filters[trust.RENDER_CONSTANT] = jinja2.pass_context(trust.render_constant)
         self.environments = Environments(self.environment)
         self._templates: dict[tuple[str, str], jinja2.Template] = {}
@@ -275,13 +168,13 @@ class Templar:
                     compiled = None  # not an expression: rendered as a template below
                 if compiled is not None:
                     ctx = compiled.new_context(LazyVars(self, frame), shared=True)
-                    return self._run(expr, lambda: _consume_expr(compiled, ctx))
+                    return self._run(expr, lambda: consume_expr(compiled, ctx))
             if is_template(expr):
                 # Ansible warns about delimiters in conditionals but accepts them.
                 return self._template(expr, frame)
             compiled = self._compile(expr, "expr")
             ctx = compiled.new_context(LazyVars(self, frame), shared=True)
-            return self._run(expr, lambda: _consume_expr(compiled, ctx))
+            return self._run(expr, lambda: consume_expr(compiled, ctx))
         except TemplateError as exc:
             raise self._located(exc, expr, location, task) from None
 
@@ -290,7 +183,7 @@ class Templar:
         frame = _Frame(variables)
         compiled = self._compile(expr, "expr")
         ctx = compiled.new_context(LazyVars(self, frame), shared=True)
-        return self._run(expr, lambda: _consume_expr(compiled, ctx, lenient=True))
+        return self._run(expr, lambda: consume_expr(compiled, ctx, lenient=True))
 
     def is_true(
         self,
@@ -326,7 +219,7 @@ class Templar:
         ``options`` are Jinja settings (trim_blocks, variable_start_string, ...); ``searchpath``
         is where ``{% include %}``/``{% import %}`` find other templates.
         """
-        return _to_text(self._render_file(text, variables, source, options, searchpath, native=False))
+        return to_text(self._render_file(text, variables, source, options, searchpath, native=False))
 
     def render_value(self, text: str, variables: Mapping[str, Any], *, source: str | None = None,
                      options: Mapping[str, Any] | None = None, searchpath: list[str] | None = None) -> Any:
@@ -364,7 +257,7 @@ class Templar:
                             str(parts[0])
                         value = _concrete(source or "template", parts[0], self._run)
                         return _trailing_newlines(text, value, env.newline_sequence)
-                    return _trailing_newlines(text, "".join(_to_text(v) for v in parts), env.newline_sequence)
+                    return _trailing_newlines(text, "".join(to_text(v) for v in parts), env.newline_sequence)
                 except Exception as exc:
                     line = _template_line(exc.__traceback__, compiled) or line  # the template's line, for file:line
                     raise
@@ -422,7 +315,7 @@ class Templar:
             if isinstance(value, Undefined):
                 self._run(source, lambda: str(value))
             return _trailing_newlines(source, _concrete(source, value, self._run), "\n")
-        joined = self._run(source, lambda: "".join(_to_text(v) for v in out))
+        joined = self._run(source, lambda: "".join(to_text(v) for v in out))
         return trust.RenderedText(_trailing_newlines(source, joined, "\n"))
 
     def _compile(self, source: str, kind: str, env: jinja2.Environment | None = None,
@@ -435,7 +328,7 @@ class Templar:
             if kind == "tpl":
                 compiled = (env or self.environment).from_string(source)
             else:
-                compiled = _compile_expression(self.environment, source, constants=kind == "cond")
+                compiled = compile_expression(self.environment, source, constants=kind == "cond")
         except jinja2.TemplateSyntaxError as exc:
             err = TemplateError(f"template syntax error: {exc.message} in {source!r}")
             err.template_line = exc.lineno  # type: ignore[attr-defined]
@@ -495,60 +388,3 @@ def _concrete(source: str, value: Any, run: Callable[[str, Callable[[], Any]], A
     return run(source, lambda: fail_on_undefined(value))  # as Ansible 2.19: no undefined value inside a result
 
 
-def _to_text(value: Any) -> str:
-    if isinstance(value, str):
-        return value
-    return str(fail_on_undefined(value))  # a list printed into text may not hide an undefined value either
-
-
-def _compile_expression(env: jinja2.Environment, source: str, constants: bool = False) -> jinja2.Template:
-    # Like Environment.compile_expression, but we keep the template so that it
-    # can run against our lazy variable mapping instead of a copied dict.
-    parser = Parser(env, source, state="variable")
-    expr = parser.parse_expression()
-    if not parser.stream.eos:
-        raise jinja2.TemplateSyntaxError("unexpected text after the expression", parser.stream.current.lineno, None, None)
-    if constants:
-        expr = trust.render_constants(expr)
-    expr.set_environment(env)
-    body = [nodes.Assign(nodes.Name("result", "store"), expr, lineno=1)]
-    return env.from_string(nodes.Template(body, lineno=1))
-
-
-def _consume_expr(compiled: jinja2.Template, ctx: Any, lenient: bool = False) -> Any:
-    for _ in compiled.root_render_func(ctx):
-        pass
-    result = ctx.vars["result"]
-    if isinstance(result, Undefined) and not lenient:
-        str(result)  # raises with the variable's name
-    return result
-
-
-_TRUE = BOOL_TRUE
-_FALSE = BOOL_FALSE | {""}  # an empty string is a false condition
-
-
-def to_condition(value: Any, source: Any, location: Location | None, task: str | None) -> bool:
-    """Turn a conditional's result into a bool.
-
-    Ansible 2.19 rejects non-boolean results; we accept the boolean-looking
-    strings older playbooks rely on and plain truthiness for numbers/containers.
-    """
-    if isinstance(value, bool):
-        return value
-    if value is None:
-        return False
-    if isinstance(value, str):
-        low = value.strip().lower()
-        if low in _TRUE:
-            return True
-        if low in _FALSE:
-            return False
-        if trust.broken_conditionals_allowed():
-            return bool(value)
-        raise TemplateError(
-            f"conditional {str(source)!r} gave the string {value!r}, which is not a boolean",
-            location=location,
-            task=task,
-        )
-    return bool(value)
