@@ -121,6 +121,22 @@ def loadavg():
     return {"loadavg": {"1m": float(load[0]), "5m": float(load[1]), "15m": float(load[2])} if len(load) >= 3 else {}}
 
 
+def systemd():
+    """systemd's version and compile-time features, where systemd runs the host (as Ansible gives them)."""
+    if read("/proc/1/comm").strip() != "systemd" and not os.path.isdir("/run/systemd/system"):
+        return {}
+    try:
+        proc = subprocess.run(["systemctl", "--version"], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+                              universal_newlines=True, timeout=10)
+    except (OSError, subprocess.SubprocessError):
+        return {}
+    lines = proc.stdout.splitlines()
+    words = lines[0].split() if lines else []
+    if proc.returncode != 0 or len(words) < 2 or not words[1].isdigit():
+        return {}
+    return {"systemd": {"version": int(words[1]), "features": lines[1].strip() if len(lines) > 1 else ""}}
+
+
 def ssh_pub_keys():
     """The host's public SSH keys, from the first folder that has any."""
     for folder in ("/etc/ssh", "/etc/openssh", "/etc"):

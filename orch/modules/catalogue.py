@@ -160,7 +160,9 @@ MODULE_LIST: list[ModuleInfo] = [
                required_one_of=(("name", "requirements"),)),
     ModuleInfo("service", {"name": _o(required=True), "state": _o(choices=SERVICE_STATES), "sleep": I,
                            "pattern": _o(), "enabled": B, "runlevel": _o(default="default"),
-                           "arguments": _o(default="", aliases=["args"]), "use": _o(default="auto")},
+                           "arguments": _o(default="", aliases=["args"]), "use": _o(default="auto"),
+                           # systemd's, which Ansible's service action hands on where systemd is the backend
+                           "daemon_reload": _o("bool", default=False, aliases=["daemon-reload"])},
                required_one_of=(("state", "enabled"),)),
     ModuleInfo("systemd", {"name": _o(aliases=["service", "unit"]), "state": _o(choices=SERVICE_STATES), "enabled": B,
                            "force": B, "masked": B, "daemon_reload": _o("bool", default=False, aliases=["daemon-reload"]),

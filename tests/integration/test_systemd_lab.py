@@ -57,6 +57,8 @@ def test_hosts_boot_systemd_with_sshd_on_their_own_address(systemd_lab, t):
     assert listening == [f"{t.address}:22"], listening
     facts = ok(t.run("setup", {}))["ansible_facts"]
     assert facts["service_mgr"] == "systemd"
+    first, features = t.sh("systemctl --version").splitlines()[:2]
+    assert facts["systemd"] == {"version": int(first.split()[1]), "features": features.strip()}
 
 
 def test_a_lab_keeps_its_init_kind(systemd_lab):

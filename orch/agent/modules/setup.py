@@ -164,7 +164,7 @@ _COLLECTORS = (
     ("loadavg", facts_more.loadavg),
     ("ssh_pub_keys", facts_more.ssh_pub_keys),
     ("user", _user),
-    ("systemd", _nothing),
+    ("systemd", facts_more.systemd),
     ("dns", facts_more.dns),
     ("hardware", _hardware),
     ("network", _network),

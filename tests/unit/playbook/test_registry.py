@@ -83,3 +83,9 @@ def test_actions_checking_option_names_at_run_time_say_so_in_ansibles_words():
     with pytest.raises(ParseError) as err:
         validate_args("wait_for_connection", {"foo": "bar", "timeout": 3})
     assert err.value.message == "Invalid options for wait_for_connection: foo"
+
+
+def test_service_takes_systemds_daemon_reload():
+    # Ansible's service action hands daemon-reload on to systemd (setup_cron's "enable cron service")
+    check_arg_names("service", {"name": "cron", "state": "restarted", "daemon-reload": True}, LOC)
+    assert validate_args("service", {"name": "cron", "daemon-reload": "yes", "state": "started"})["daemon_reload"] is True
