@@ -84,7 +84,9 @@ def test_user_converge_modify_remove(t):
     hashed = "$6$salt$IxDD3jeSOb5eB1CX5LBsqZFVkJdido3OUILO5Ifz5iwMuTS4XMS130MTSuDDl3aCI6WouIL9AjRbLCelDCy.g."
     plan_apply(t, "user", {"name": name, "password": hashed})
     assert t.sh(f"getent shadow {name}").split(":")[1] == hashed
-    assert ok(t.run("user", {"name": name, "password": "other", "update_password": "on_create"}))["changed"] is False
+    kept = ok(t.run("user", {"name": name, "password": "other", "update_password": "on_create"}))
+    assert kept["changed"] is False and "appears not to have been hashed" in kept["warnings"][0]
+    assert "warnings" not in ok(t.run("user", {"name": name, "password": hashed}))
     plan_apply(t, "user", {"name": name, "state": "absent", "remove": True}, snapshot=USERS)
     assert t.sh(f"getent passwd {name}", ok=False) == "" and t.sh(f"test -e /home/{name} || echo gone") == "gone"
     t.sh(f"groupdel {name} 2>/dev/null; true")

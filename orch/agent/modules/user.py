@@ -6,6 +6,7 @@ overlay ("user", name) with its home, so authorized_key/cron can plan on it.
 """
 
 import os
+import re
 
 from ..context import ModuleFailed
 from ..sys_common import as_list, choice, opt_bool, read_text, record, run_ok, safe_name
@@ -111,6 +112,25 @@ def _plan_change(ctx, current, args):
     return opts, after
 
 
+# crypt(3)'s hash length by scheme (md5, sha256, sha512, yescrypt), and its alphabet
+_HASH_LENGTHS = {"1": 22, "5": 43, "6": 86, "y": 43}
+_NOT_CRYPT = re.compile(r"[^A-Za-z0-9./=]")
+PLAINTEXT_WARNING = ("The input password appears not to have been hashed. "
+                     "The 'password' argument must be encrypted for this module to work properly.")
+
+
+def looks_unhashed(password):
+    """True for a password that cannot be a crypt(3) hash, which usermod would store as it is
+    (Ansible warns then); '!' and '*' lock or disable the account and are fine."""
+    if password in ("*", "!", "*************"):
+        return False
+    fields = password.split("$")
+    if any(c in password for c in ":*!") or len(fields) < 3:
+        return True
+    digest = fields[-1]
+    return bool(_NOT_CRYPT.search(digest)) or _HASH_LENGTHS.get(fields[1], len(digest)) != len(digest)
+
+
 def _public(user):
     if user is None:
         return {"state": "absent"}
@@ -170,6 +190,8 @@ def run(ctx, args):
               "append": opt_bool(args, "append", False), "move_home": opt_bool(args, "move_home", False)}
     if args.get("password") is not None:
         result["password"] = "NOT_LOGGING_PASSWORD"
+        if looks_unhashed(str(args["password"])):
+            result["warnings"] = [PLAINTEXT_WARNING]
     if current is None:
         argv, after, new_group = _plan_new(ctx, name, args, system)
         changed, make_home = True, False
