@@ -123,6 +123,22 @@ def group_name(gid: int) -> str:
 
 # -- writing ----------------------------------------------------------------
 
+def _copy_xattrs(path: str, fd: int) -> None:
+    """The replaced file's extended attributes (its POSIX ACLs among them) carry over to the new one,
+    as an edit in place would keep them; a mode given afterwards still applies."""
+    if not hasattr(os, "listxattr"):
+        return
+    try:
+        names = os.listxattr(path)
+    except OSError:
+        return
+    for name in names:
+        try:
+            os.setxattr(fd, name, os.getxattr(path, name))
+        except OSError:  # an attribute this user may not set (security.*, trusted.*): as before
+            pass
+
+
 def atomic_write(path: str, data=None, source: str = None, mode: int = None, uid: int = -1, gid: int = -1,
                  validate=None, mtime=None) -> None:
     """Replace ``path`` with ``data`` (bytes) or a copy of ``source`` (a path or a binary stream).
@@ -156,6 +172,8 @@ def atomic_write(path: str, data=None, source: str = None, mode: int = None, uid
                 handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
+            if current is not None:
+                _copy_xattrs(path, handle.fileno())
             if uid != -1 or gid != -1:
                 os.fchown(handle.fileno(), uid, gid)
             os.fchmod(handle.fileno(), mode)  # after chown: chown clears setuid bits

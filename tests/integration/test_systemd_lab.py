@@ -132,6 +132,18 @@ def test_daemon_reload_picks_up_a_changed_unit(t):
         t.sh(f"systemctl stop {name}; rm -f /etc/systemd/system/{name}.service; systemctl daemon-reload", ok=False)
 
 
+def test_an_edit_keeps_the_files_acl(t):
+    # The systemd image carries `acl`, as ansible-test's containers do (lineinfile's target checks this)
+    path = f"/tmp/orch-acl-{t.transport}"
+    t.sh(f"printf 'a\\n' > {path} && setfacl -m user:nobody:rwx {path}")
+    try:
+        assert ok(t.run("lineinfile", {"path": path, "line": "b"}))["changed"] is True
+        assert "user:nobody:rwx" in t.sh(f"getfacl --omit-header {path}").split()
+        assert t.sh(f"cat {path}").split() == ["a", "b"]
+    finally:
+        t.sh(f"rm -f {path}", ok=False)
+
+
 @pytest.mark.parametrize("over", TRANSPORTS)
 def test_playbook_handler_restarts_unit_converges_and_check_predicts(systemd_lab, over):
     inventory = systemd_lab.ssh_inventory if over == "ssh" else systemd_lab.docker_inventory

@@ -47,6 +47,18 @@ def test_atomic_write_keeps_mode_and_owner_of_the_file_it_replaces(tmp_path):
     assert _temps(tmp_path) == []
 
 
+def test_atomic_write_keeps_the_extended_attributes_of_the_file_it_replaces(tmp_path):
+    # POSIX ACLs are extended attributes too (lineinfile's target checks an ACL survives an edit)
+    path = tmp_path / "f"
+    path.write_text("old")
+    try:
+        os.setxattr(path, "user.orch", b"kept")
+    except OSError:
+        pytest.skip("this filesystem has no user extended attributes")
+    files.atomic_write(str(path), data=b"new", mode=0o600)
+    assert os.getxattr(path, "user.orch") == b"kept" and os.stat(path).st_mode & 0o7777 == 0o600
+
+
 def test_failed_replace_leaves_the_original_and_no_temp(tmp_path):
     # os.replace of a file onto a non-empty directory fails after the temp file is complete
     target = tmp_path / "dir"
