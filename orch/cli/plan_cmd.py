@@ -76,6 +76,7 @@ def apply_command(plan_file, allow_drift, forks, ask_become_pass, verbose, diff,
     def setup(book, inventory, options, bus):
         plan.check_identity(document["identity"], plan.identity(book, inventory, options))
         options.diff = True  # the same agent diffs as when planning, so fingerprints compare
+        options.plan_overlay = True  # and its checks predict as the plan's did (not Ansible's check mode)
         if not allow_drift:
             options.plan_guard = plan.PlanGuard(document["hosts"])
 

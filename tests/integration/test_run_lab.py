@@ -49,7 +49,7 @@ def test_engine_features_converge_then_unchanged(lab, lab_inventory):
 
 def test_check_mode_predicts_and_changes_nothing(lab, lab_inventory):
     _reset(lab, lab_inventory)
-    plan = orch("run", str(DATA / "site.yml"), "-i", str(lab_inventory), "--json", "--check")
+    plan = orch("plan", str(DATA / "site.yml"), "-i", str(lab_inventory), "--json")
     assert plan.returncode == 0, plan.stdout[-3000:]
     listing = orch("exec", "lab", "-i", str(lab_inventory), "-m", "shell", "-a", "ls /tmp/orch-engine 2>&1 | wc -l",
                    "--json")
