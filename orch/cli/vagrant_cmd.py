@@ -27,8 +27,13 @@ def vagrant_group() -> None:
 def _provision(project, inventory_path, playbook: str, inventories, as_json: bool, kwargs) -> int:
     from orch.cli.run_cmd import execute_playbook
 
+    def as_plan(book, inventory, options, bus):
+        # provision --check previews a provisioning as `orch plan` does: later checks see what earlier
+        # ones would create (a user in a group made a step before), unlike Ansible's check mode
+        options.plan_overlay = bool(options.check)
+
     start = time.monotonic()
-    code = execute_playbook(playbook, (str(inventory_path), *inventories), as_json, **kwargs)
+    code = execute_playbook(playbook, (str(inventory_path), *inventories), as_json, setup=as_plan, **kwargs)
     _log(f"orch: provisioned the machines of {project.root} with {playbook} in {time.monotonic() - start:.1f}s")
     return code
 
