@@ -15,6 +15,11 @@ from tests.conftest import orch
 pytestmark = pytest.mark.integration
 
 
+def _orch_on_first(command: str, lab, book, *extra):
+    """`orch run|plan BOOK` on the lab's first host over SSH."""
+    return orch(command, str(book), "-i", str(lab.ssh_inventory), "-l", lab.names[0], *extra)
+
+
 def _results(stdout: str) -> dict[str, dict]:
     events = [json.loads(line) for line in stdout.splitlines() if line.startswith("{")]
     return {e["task"]: e for e in events if e.get("event") == "task_result"}
@@ -25,7 +30,7 @@ def test_virtual_package_provided_by_an_installed_one_is_left_alone(lab, tmp_pat
     # 'awk' is a virtual package; mawk (in every Debian base) provides it: apt-get would install nothing.
     book.write_text("- hosts: all\n  gather_facts: false\n  tasks:\n    - name: virtual\n      apt: {name: awk}\n")
     for extra in (["--check"], []):
-        res = orch("run", str(book), "-i", str(lab.ssh_inventory), "-l", lab.names[0], "--json", *extra)
+        res = _orch_on_first("run", lab, book, "--json", *extra)
         assert res.returncode == 0, res.stdout[-3000:]
         assert _results(res.stdout)["virtual"]["status"] == "ok", res.stdout[-3000:]
 
@@ -43,17 +48,17 @@ def test_plan_of_an_install_after_a_list_update_is_unknown_not_failed(lab, tmp_p
     - name: after
       debug: msg=planned
 """)
-    res = orch("plan", str(book), "-i", str(lab.ssh_inventory), "-l", lab.names[0], "--json")
+    res = _orch_on_first("plan", lab, book, "--json")
     results = _results(res.stdout)
     assert results["install"]["status"] == "unknown", res.stdout[-3000:]
     assert results["after"]["status"] == "ok"
     # Without a step that changes the lists first (and lists fetched before), a package apt cannot find
     # fails the plan, as the run would.
     book.write_text("- hosts: all\n  gather_facts: false\n  tasks:\n    - apt: {update_cache: true}\n")
-    assert orch("run", str(book), "-i", str(lab.ssh_inventory), "-l", lab.names[0]).returncode == 0
+    assert _orch_on_first("run", lab, book).returncode == 0
     book.write_text("- hosts: all\n  gather_facts: false\n  tasks:\n    - name: install\n"
                     "      apt: {name: orch-no-such-package-yet}\n")
-    res = orch("plan", str(book), "-i", str(lab.ssh_inventory), "-l", lab.names[0], "--json")
+    res = _orch_on_first("plan", lab, book, "--json")
     assert _results(res.stdout)["install"]["status"] == "failed", res.stdout[-3000:]
 
 
@@ -73,7 +78,7 @@ def test_install_on_lists_never_fetched_fetches_them_first(lab, tmp_path):
     - name: cleanup
       apt: {name: debconf-utils, state: absent}
 """)
-    res = orch("run", str(book), "-i", str(lab.ssh_inventory), "-l", lab.names[0], "--json")
+    res = _orch_on_first("run", lab, book, "--json")
     assert res.returncode == 0, res.stdout[-3000:]
     results = _results(res.stdout)
     assert results["install"]["status"] == "changed" and results["again"]["status"] == "ok", res.stdout[-3000:]
