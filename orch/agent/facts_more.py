@@ -121,9 +121,14 @@ def loadavg():
     return {"loadavg": {"1m": float(load[0]), "5m": float(load[1]), "15m": float(load[2])} if len(load) >= 3 else {}}
 
 
+def systemd_runs():
+    """systemd is the host's init (PID 1 says so, or it left its runtime folder)."""
+    return read("/proc/1/comm").strip() == "systemd" or os.path.isdir("/run/systemd/system")
+
+
 def systemd():
     """systemd's version and compile-time features, where systemd runs the host (as Ansible gives them)."""
-    if read("/proc/1/comm").strip() != "systemd" and not os.path.isdir("/run/systemd/system"):
+    if not systemd_runs():
         return {}
     try:
         proc = subprocess.run(["systemctl", "--version"], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,

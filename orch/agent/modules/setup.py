@@ -88,10 +88,9 @@ def _default_ipv4():
 
 
 def _service_mgr():
-    comm = _read("/proc/1/comm").strip()
-    if comm == "systemd" or os.path.isdir("/run/systemd/system"):
+    if facts_more.systemd_runs():
         return "systemd"
-    return comm or "unknown"
+    return _read("/proc/1/comm").strip() or "unknown"
 
 
 def _user():
