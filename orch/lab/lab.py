@@ -185,6 +185,18 @@ def _start_host(client, image: str, lab: str, host: str, address: str, user_key:
     return host_pub
 
 
+def _record_host_keys(known: Path, new: list[tuple[str, str]], keys: list[bytes]) -> None:
+    """Write the new hosts' keys, replacing any left from an earlier host at the same address
+    (containers gone with the engine's state while the lab folder stayed)."""
+    addresses = {address.encode() for _, address in new}
+    kept = [line for line in (known.read_bytes().splitlines() if known.exists() else [])
+            if line.split(b" ", 1)[0] not in addresses]
+    for (_, address), pub in zip(new, keys):
+        key_type, key_b64 = pub.split()[:2]
+        kept.append(b"%s %s %s" % (address.encode(), key_type, key_b64))
+    known.write_bytes(b"".join(line + b"\n" for line in kept))
+
+
 INIT_KINDS = ("plain", "systemd")
 
 
@@ -221,11 +233,7 @@ def up(count: int, name: str = "lab", net: int | None = None, docker_socket: boo
     with ThreadPoolExecutor(max_workers=8) as pool:
         keys = list(pool.map(lambda ha: _start_host(client, image, name, ha[0], ha[1], user_key, docker_socket,
                                                           init, shared), new))
-    known = directory / "known_hosts"
-    with known.open("ab") as handle:
-        for (host, address), pub in zip(new, keys):
-            key_type, key_b64 = pub.split()[:2]
-            handle.write(b"%s %s %s\n" % (address.encode(), key_type, key_b64))
+    _record_host_keys(directory / "known_hosts", new, keys)
     deadline = time.time() + SSH_WAIT_SECONDS
     for host, address in wanted:
         _wait_for_ssh(address, deadline)
