@@ -64,13 +64,18 @@ def test_plan_of_an_install_after_a_list_update_is_unknown_not_failed(lab, tmp_p
 
 def test_install_on_lists_never_fetched_fetches_them_first(lab, tmp_path):
     # A fresh image has no package lists. Ansible's apt on such a host (without python3-apt) runs
-    # apt-get update to install python3-apt first, so the package is found: orch updates them too.
+    # apt-get update to install python3-apt first, so the package is found: orch updates them too,
+    # but only when there is something to install (orch needs no python3-apt).
     book = tmp_path / "fresh.yml"
     book.write_text("""
 - hosts: all
   gather_facts: false
   tasks:
     - shell: rm -rf /var/lib/apt/lists/*; apt-get -y -q remove debconf-utils >/dev/null 2>&1; true
+    - name: installed already
+      apt: {name: procps}
+    - name: lists
+      shell: ls /var/lib/apt/lists | grep -c _Packages || true
     - name: install
       apt: {name: debconf-utils}
     - name: again
@@ -82,3 +87,5 @@ def test_install_on_lists_never_fetched_fetches_them_first(lab, tmp_path):
     assert res.returncode == 0, res.stdout[-3000:]
     results = _results(res.stdout)
     assert results["install"]["status"] == "changed" and results["again"]["status"] == "ok", res.stdout[-3000:]
+    assert results["installed already"]["status"] == "ok"
+    assert results["lists"]["result"]["stdout"] == "0", "lists fetched with nothing to install"

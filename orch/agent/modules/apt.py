@@ -184,11 +184,10 @@ def run(ctx, args):
         safe_name(args["default_release"], "default_release")
     result = {"cache_updated": False, "cache_update_time": cache_time(), "changed": False}
     update_cache(ctx, args, result)
-    if ((specs or args.get("deb")) and state != "absent" and not result["cache_updated"] and cache_time() == 0
-            and opt_bool(args, "update_cache") is not False):
-        # Lists never fetched (a fresh image): Ansible's apt, on a host without python3-apt,
-        # runs apt-get update to install it first, so the install finds its package.
-        refresh_lists(ctx)
+    never_fetched = (state != "absent" and not result["cache_updated"] and cache_time() == 0
+                     and opt_bool(args, "update_cache") is not False)
+    if never_fetched and (args.get("deb") or state == "latest"):
+        refresh_lists(ctx)  # the .deb's dependencies, or the latest versions, come from the lists
     deb = args.get("deb")
     if deb:
         name, version = _deb_spec(ctx, str(deb))
@@ -199,6 +198,12 @@ def run(ctx, args):
             specs_to_run, action, changes, current = [], "install", {}, {name: installed}
     elif specs:
         action, specs_to_run, changes, current = plan(ctx, args, state, specs)
+        if specs_to_run and never_fetched:
+            # Lists never fetched (a fresh image) and something to install: Ansible's apt, on a host
+            # without python3-apt, runs apt-get update first, so the install finds its package.
+            # Nothing to install: no update, as on a host whose lists Ansible fetched before.
+            refresh_lists(ctx)
+            action, specs_to_run, changes, current = plan(ctx, args, state, specs)
     else:
         if opt_bool(args, "autoremove", False):
             return _autoremove(ctx, args, result)
