@@ -15,6 +15,7 @@ from orch.booleans import parse_bool
 from orch.errors import UnsupportedConnection, UsageError
 
 HOST_KEY_POLICIES = ("yes", "accept-new", "off")
+USER_VARS = ("ansible_user", "ansible_ssh_user", "ansible_remote_user")  # the login user, first set wins
 
 
 def to_bool(value, default: bool = False) -> bool:
@@ -138,7 +139,7 @@ def options_for(name: str, hostvars: dict, overrides: dict | None = None) -> Con
         transport=transport,
         address=str(_scalar(name, merged, "ansible_host", "ansible_ssh_host", default=name)),
         port=port,
-        user=_scalar(name, merged, "ansible_user", "ansible_ssh_user", "ansible_remote_user"),
+        user=_scalar(name, merged, *USER_VARS),
         password=_first(merged, "ansible_password", "ansible_ssh_pass", "ansible_ssh_password"),
         private_key_file=_first(merged, "ansible_ssh_private_key_file", "ansible_private_key_file",
                                 default=os.environ.get("ORCH_PRIVATE_KEY_FILE")  # ansible.cfg's, via orch.config

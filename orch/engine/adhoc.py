@@ -39,10 +39,10 @@ def raw_command(command: str, executable: str | None = None, become: bool = Fals
     return wrap(command, method, user, password, flags)
 
 
-def run_raw(host: HostConnection, command: str, stdin: bytes = b"") -> dict:
-    """``raw``: a shell command over the bare connection, no Python needed."""
+def run_raw(host: HostConnection, command: str, stdin: bytes = b"", user: str | None = None) -> dict:
+    """``raw``: a shell command over the bare connection (as ``user``, else the host's own), no Python needed."""
     start = time.time()
-    res = host.connection.run(command, stdin=stdin, timeout=None)
+    res = host.connection_as(user).run(command, stdin=stdin, timeout=None)
     out, err = res.stdout.decode("utf-8", "replace"), res.stderr.decode("utf-8", "replace")
     result = {"changed": True, "rc": res.rc, "stdout": out, "stderr": err,
               "stdout_lines": out.splitlines(), "delta": round(time.time() - start, 3)}

@@ -16,6 +16,7 @@ from __future__ import annotations
 import time
 from typing import TYPE_CHECKING
 
+from orch.connection.options import USER_VARS
 from orch.engine import actions, pipeline
 from orch.engine.contracts import ABORTED, OK, Worker
 from orch.engine.results import skip_on
@@ -31,7 +32,7 @@ if TYPE_CHECKING:
 MAX_BATCH = 64
 _NOT_BATCHED = frozenset({"include_tasks", "include_role", "import_tasks", "import_role", "meta", "setup",
                           "gather_facts", "raw", "fetch", "script", "uri", "wait_for"})
-_SAME = ("become", "become_user", "become_method", "check_mode", "diff", "environment", "no_log")
+_SAME = ("become", "become_user", "become_method", "remote_user", "check_mode", "diff", "environment", "no_log")
 
 
 def _text(task: Task) -> str:
@@ -39,9 +40,10 @@ def _text(task: Task) -> str:
                  task.name, task.notify))
 
 
-def _become_vars(task: Task) -> dict:
-    """A task's own ansible_become* variables: they choose its agent session as the keywords do."""
-    return {k: v for k, v in (task.vars or {}).items() if str(k).startswith("ansible_become")}
+def _session_vars(task: Task) -> dict:
+    """A task's own ansible_become* and login user variables: they choose its agent session as
+    the keywords do, so a batch never mixes users."""
+    return {k: v for k, v in (task.vars or {}).items() if str(k).startswith("ansible_become") or k in USER_VARS}
 
 
 def _eligible(worker: Worker, task: Task) -> bool:
@@ -63,7 +65,7 @@ def batch_run(worker: Worker, items: list, start: int) -> list[Task]:
         if (run[-1].failed_when is not None or isinstance(run[-1].ignore_errors, str) or not _eligible(worker, item)
                 or foreign.may_set_facts(run[-1])):  # facts a later task may read: known only afterwards
             break
-        if any(getattr(item, key) != getattr(first, key) for key in _SAME) or _become_vars(item) != _become_vars(first):
+        if any(getattr(item, key) != getattr(first, key) for key in _SAME) or _session_vars(item) != _session_vars(first):
             break
         text = _text(item)
         if any(name in text for name in registered):

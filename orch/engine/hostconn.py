@@ -1,14 +1,17 @@
-"""A host's connection and its agent sessions, opened on first use.
+"""A host's connections and their agent sessions, opened on first use.
 
-One connection per host; one agent per (host, become user) for the whole run.
+One connection per (host, remote user) and one agent per (host, remote user, become user)
+for the whole run. The host's own user (inventory, play, command line) is the usual one;
+a task's ``remote_user`` (or its ``ansible_user``) opens another, with the same options.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import threading
 
 from orch.connection import Connection, connection_for, options_for
-from orch.connection.options import ConnectionOptions
+from orch.connection.options import USER_VARS, ConnectionOptions
 from orch.connection.session import AgentSession
 
 
@@ -16,27 +19,46 @@ class HostConnection:
     def __init__(self, name: str, hostvars: dict, overrides: dict | None = None) -> None:
         self.name = name
         self.options: ConnectionOptions = options_for(name, hostvars, overrides)
-        self._connection: Connection | None = None
-        self._sessions: dict[tuple[bool, str], AgentSession] = {}
+        # A user set in the host's variables beats a task's remote_user keyword (Ansible's precedence).
+        self.user_from_vars = any(hostvars.get(var) not in (None, "") for var in USER_VARS)
+        self._connections: dict[str | None, Connection] = {}
+        self._sessions: dict[tuple[str | None, bool, str], AgentSession] = {}
         self._lock = threading.Lock()
+
+    def _user_key(self, user: str | None) -> str | None:
+        # The local transport has no login user; the host's own user is the usual connection.
+        if not user or self.options.transport == "local" or user == self.options.user:
+            return None
+        return str(user)
+
+    def connection_as(self, user: str | None = None) -> Connection:
+        """The open connection that logs in as ``user`` (None: the host's own user)."""
+        key = self._user_key(user)
+        with self._lock:
+            connection = self._connections.get(key)
+            if connection is None:
+                options = self.options if key is None else dataclasses.replace(self.options, user=key)
+                connection = connection_for(self.name, options)
+                connection.open()
+                self._connections[key] = connection
+            return connection
 
     @property
     def connection(self) -> Connection:
-        if self._connection is None:
-            self._connection = connection_for(self.name, self.options)
-            self._connection.open()
-        return self._connection
+        return self.connection_as(None)
 
     def session(self, become: bool | None = None, become_user: str | None = None,
-                become_method: str | None = None, become_password: str | None = None) -> AgentSession:
+                become_method: str | None = None, become_password: str | None = None,
+                remote_user: str | None = None) -> AgentSession:
         become = self.options.become if become is None else become
         user = (become_user or self.options.become_user) if become else ""
-        key = (become, user)
+        key = (self._user_key(remote_user), become, user)
+        connection = self.connection_as(remote_user)
         with self._lock:
             session = self._sessions.get(key)
             if session is None:
                 session = AgentSession(
-                    self.connection, become=become, become_user=user or "root",
+                    connection, become=become, become_user=user or "root",
                     become_method=become_method or self.options.become_method,
                     become_password=become_password if become_password is not None else self.options.become_password,
                 )
@@ -46,13 +68,13 @@ class HostConnection:
 
     def begin_close(self) -> None:
         """Ask the host's agents to quit; :meth:`close` waits for them."""
-        for session in self._sessions.values():
+        for session in list(self._sessions.values()):
             session.begin_close()
 
     def close(self) -> None:
-        for session in self._sessions.values():
+        for session in list(self._sessions.values()):
             session.close()
         self._sessions.clear()
-        if self._connection is not None:
-            self._connection.close()
-            self._connection = None
+        connections, self._connections = self._connections, {}
+        for connection in connections.values():
+            connection.close()

@@ -7,6 +7,7 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING, Any, Callable
 
 from orch.booleans import parse_bool, truthy
+from orch.connection.options import USER_VARS
 from orch.engine.contracts import FAILED, OK, RunServices
 from orch.engine.environment import step_environment
 from orch.engine.gate import Gate
@@ -169,6 +170,8 @@ class PlayRun:
         delegate = templar.template(task.delegate_to, variables) if task.delegate_to else None
         if delegate in (worker.state.name,):
             delegate = None
+        remote_user = self._remote_user(worker, task, variables, delegate, variable(*USER_VARS),
+                                        pick(task.remote_user, None))
         return StepContext(worker, task, name, variables,
                            check=_flag(check, "check_mode") if check is not None else opts.check,
                            diff=_flag(diff, "diff") if diff is not None else opts.diff,
@@ -177,9 +180,24 @@ class PlayRun:
                            become_method=become_method or pick(task.become_method, play.become_method,
                                                                opts.become_method),
                            become_password=variable("ansible_become_password", "ansible_become_pass"),
-                           environment=environment, delegate_to=delegate,
+                           environment=environment, delegate_to=delegate, remote_user=remote_user,
                            expect=self._expect(worker, task), timeout=task_timeout(pick(task.timeout, None)),
                            overlay=opts.plan_overlay)
+
+    def _remote_user(self, worker: HostWorker, task: Task, variables: dict, delegate: str | None,
+                     var_user: Any, keyword_user: Any) -> str | None:
+        """The login user a step asks for, None for its host's own. As in Ansible, a connection
+        variable (``ansible_user``) beats the ``remote_user`` keyword; the host's own user already
+        follows its inventory's (and the play's or command line's), so only the others count."""
+        if delegate is not None:  # the delegated host's own variables decide, then the keyword
+            own = self.delegate_connection(delegate).user_from_vars
+            return None if own or keyword_user in (None, "") else str(keyword_user)
+        if var_user not in (None, ""):
+            inventory = worker.state.inventory_vars
+            if any(name in variables and variables[name] == inventory.get(name) for name in USER_VARS):
+                return None
+            return str(var_user)
+        return None if keyword_user in (None, "") else str(keyword_user)
 
     def _expect(self, worker: HostWorker, task: Task) -> str | None:
         guard = self.options.plan_guard
@@ -214,7 +232,7 @@ class PlayRun:
                                      user=step.become_user or options.become_user or "root",
                                      password=step.become_password or self.options.become_password
                                      or options.become_password)
-        return run_raw(connection, command, stdin)
+        return run_raw(connection, command, stdin, user=step.remote_user)
 
     def included_items(self, task: Task, variables: dict, name: str) -> list:
         return self.pb.included_items(task, variables, name, self.play)

@@ -29,6 +29,7 @@ class StepContext:
     become_password: str | None = None  # from the task's variables (ansible_become_password), if set
     environment: dict[str, Any] = field(default_factory=dict)
     delegate_to: str | None = None
+    remote_user: str | None = None  # the login user this step asks for (None: the host's own)
     expect: str | None = None  # applying a saved plan: the fingerprint this step must still have
     timeout: int | None = None  # the task's ``timeout`` keyword: seconds this attempt may take (0: none)
     started: float = field(default_factory=time.monotonic)

@@ -236,4 +236,5 @@ class HostWorker:
             connection = self.run.connect(self.state)
         return connection.session(become=step.become, become_user=step.become_user,
                                   become_method=step.become_method,
-                                  become_password=step.become_password or self.run.options.become_password)
+                                  become_password=step.become_password or self.run.options.become_password,
+                                  remote_user=step.remote_user)

@@ -10,6 +10,7 @@ from __future__ import annotations
 INHERITED = (
     "become", "become_user", "become_method", "become_flags", "check_mode", "diff", "ignore_errors",
     "ignore_unreachable", "no_log", "run_once", "delegate_to", "delegate_facts", "any_errors_fatal", "timeout",
+    "remote_user",
 )
 
 # 'debugger' is accepted and ignored: orch runs no interactive debugger.
@@ -36,7 +37,6 @@ IMPORT_PLAYBOOK = frozenset({"import_playbook", "ansible.builtin.import_playbook
 UNSUPPORTED_TASK = {
     "throttle": "orch does not support 'throttle' (yet)",
     "connection": "orch does not support 'connection' on a task (set it on the play or in the inventory)",
-    "remote_user": "orch does not support 'remote_user' on a task (set it on the play or in the inventory)",
     "port": "orch does not support 'port' on a task (set it on the play or in the inventory)",
 }
 UNSUPPORTED_PLAY = {

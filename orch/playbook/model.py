@@ -53,6 +53,7 @@ class Task:
     become_user: Any = None
     become_method: Any = None
     become_flags: Any = None
+    remote_user: Any = None           # the login user for this task (a variable ansible_user beats it)
     delegate_to: Any = None
     delegate_facts: Any = None
     run_once: Any = False

@@ -57,6 +57,13 @@ def test_different_become_or_check_mode_breaks_the_run():
     assert names([task(check_mode=True), task(check_mode=True), task()]) == [0, 1]
 
 
+def test_a_different_login_user_breaks_the_run():
+    assert names([task(), task(remote_user="ops")]) == []
+    assert names([task(remote_user="ops"), task(remote_user="ops"), task()]) == [0, 1]
+    assert names([task(vars={"ansible_user": "ops"}), task()]) == []
+    assert names([task(vars={"ansible_user": "ops", "x": 1}), task(vars={"ansible_user": "ops"})]) == [0, 1]
+
+
 def test_blocks_are_not_batched_across():
     items = [task(), Block(location=Location("t.yml", 2), block=[task()]), task()]
     assert names(items) == []

@@ -157,6 +157,25 @@ def test_block_inheritance(write):
     assert t[2].args == {"msg": "always"} and t[2].when == ["a"]
 
 
+def test_remote_user_reaches_tasks_from_blocks_imports_and_roles(write):
+    write("more.yml", "- ping:\n")
+    write("roles/r/tasks/main.yml", "- ping:\n")
+    p = write("site.yml", """
+        - hosts: all
+          roles:
+            - {role: r, remote_user: roleuser}
+          tasks:
+            - block:
+                - ping:
+                - {ping: , remote_user: own}
+              remote_user: blockuser
+            - import_tasks: more.yml
+              remote_user: "{{ who }}"
+    """)
+    t = list(iter_tasks(load_playbook(p).plays[0].tasks))
+    assert [x.remote_user for x in t] == ["roleuser", "blockuser", "own", "{{ who }}"]
+
+
 def test_import_tasks_inlined_with_vars_when_tags(write):
     write("tasks/common.yml", """
         - debug: msg={{ v }}
