@@ -52,7 +52,9 @@ def task_items(templar: "Templar", task: "Task", variables: dict, name: str, sea
 
 def _items(templar: "Templar", task: "Task", variables: dict, name: str, search_dirs: list[str]) -> list:
     kind = task.loop.kind
-    raw = templar.template(task.loop.value, variables, location=task.location, task=name)
+    # with_first_found leaves out the terms that are undefined (Ansible's old leniency, kept in 2.19)
+    raw = templar.template(task.loop.value, variables, location=task.location, task=name,
+                           drop_undefined=kind == "first_found")
     if kind in NATIVE_KINDS:
         return loop_items(kind, raw, search_dirs)
     terms = raw if isinstance(raw, list) else [raw]

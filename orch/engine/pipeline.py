@@ -29,6 +29,7 @@ from orch.engine.results import NO_TRACEBACK, censor, public, registered, status
 from orch.engine.step import StepContext
 from orch.errors import OrchError, TemplateError, UnreachableError
 from orch.foreign import runner as foreign
+from orch.foreign.resolve import ModuleSearch, fqcn
 from orch.templating import is_template
 from orch.yamlsrc import location_of
 
@@ -87,6 +88,26 @@ def _value_location(value: Any, message: str):
     return None
 
 
+def _templated_args(worker: Worker, task: "Task", variables: dict, name: str) -> Any:
+    """The task's arguments templated one key at a time, as Ansible finalizes them: an error
+    names the argument it came from and points at its value, not at the task's first line."""
+    templar = worker.run.templar
+    if not isinstance(task.args, dict):
+        return templar.template(task.args, variables, task=name)
+    out: dict[str, Any] = {}
+    for key, value in task.args.items():
+        try:
+            out.update(templar.template({key: value}, variables, task=name))
+        except TemplateError as exc:
+            where = _value_location(value, exc.message) or task.location
+            search = task.search if isinstance(task.search, ModuleSearch) else ModuleSearch(worker.run.playbook_dir)
+            action = fqcn(str(task.action or task.module), search) or task.module
+            raise TemplateError(f"Finalization of task args for '{action}' failed: "
+                                f"Error while resolving value for '{key}': {exc.message}",
+                                location=where, task=name) from None
+    return out
+
+
 def _probes_after_change(worker: Worker, step: StepContext) -> bool:
     return step.check and worker.state.would_change and step.task.module in ("uri", "wait_for")
 
@@ -99,12 +120,7 @@ def prepare(worker: Worker, task: "Task", variables: dict, name: str) -> StepCon
     step = worker.run.step_context(worker, task, variables, name)
     if _probes_after_change(worker, step):
         return step
-    try:
-        args = worker.run.templar.template(task.args, variables, task=name)
-    except TemplateError as exc:
-        # Point at the argument that failed, not at the task's first line.
-        where = _value_location(task.args, exc.message) or task.location
-        raise TemplateError(exc.message, location=where, task=name) from None
+    args = _templated_args(worker, task, variables, name)
     args = with_defaults(task, expand_variable_params(args, task.location, name), variables, worker.run.templar, name,
                          worker.run.playbook_dir)
     step.args = worker.run.validate(task, args, name)

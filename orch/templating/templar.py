@@ -23,7 +23,7 @@ from orch.templating import trust
 from orch.templating.expressions import compile_expression, consume_expr, to_condition
 from orch.templating.jinja_env import OMIT, make_environment, to_text
 from orch.templating.template_options import Environments, clean_options, header_options
-from orch.templating.undefined import OrchUndefined, Undecryptable, UndecryptableError, fail_on_undefined
+from orch.templating.undefined import OrchUndefined, Undecryptable, UndecryptableError, fail_on_undefined, without_undefined
 
 _CACHE_LIMIT = 20000
 
@@ -40,12 +40,13 @@ def is_template(value: Any) -> bool:
 class _Frame:
     """Per top-level call state: the lazy variable cache and the resolving stack."""
 
-    __slots__ = ("variables", "cache", "stack")
+    __slots__ = ("variables", "cache", "stack", "drop_undefined")
 
-    def __init__(self, variables: Mapping[str, Any]) -> None:
+    def __init__(self, variables: Mapping[str, Any], drop_undefined: bool = False) -> None:
         self.variables = variables
         self.cache: dict[str, Any] = {}
         self.stack: list[str] = []
+        self.drop_undefined = drop_undefined  # undefined list items and dict values are left out
 
 
 class LazyVars(Mapping):
@@ -134,13 +135,16 @@ class Templar:
         *,
         location: Location | None = None,
         task: str | None = None,
+        drop_undefined: bool = False,
     ) -> Any:
-        """Template ``value`` (recursively through dicts and lists)."""
+        """Template ``value`` (recursively through dicts and lists); ``drop_undefined``: list items
+        and dict values that are undefined, here or in the variables read, are left out (what
+        ``with_first_found`` does with its terms)."""
         if not _needs_work(value):
             return value
         try:
             # a !vault value no secret opens, given as it is (a module argument): this is its use
-            return fail_on_undefined(self._template(value, _Frame(variables)))
+            return fail_on_undefined(self._template(value, _Frame(variables, drop_undefined)))
         except jinja2.UndefinedError as exc:
             raise self._located(TemplateError(exc.message or "undefined value"), value, location, task) from None
         except TemplateError as exc:
@@ -287,14 +291,27 @@ class Templar:
             out = {}
             for k, v in value.items():
                 key = self._template(k, frame) if isinstance(k, str) else k
-                item = self._template(v, frame)
+                try:
+                    item = self._template(v, frame)
+                except UndefinedVariableError:
+                    if frame.drop_undefined:
+                        continue
+                    raise
                 if isinstance(item, str) and item == OMIT:
                     continue
                 out[key] = item
             return out
         if isinstance(value, list):
-            return [r for r in (self._template(v, frame) for v in value) if not (isinstance(r, str) and r == OMIT)]
+            return [r for r in self._items(value, frame) if not (isinstance(r, str) and r == OMIT)]
         return value
+
+    def _items(self, values: list, frame: _Frame) -> Iterator[Any]:
+        for v in values:
+            try:
+                yield self._template(v, frame)
+            except UndefinedVariableError:
+                if not frame.drop_undefined:
+                    raise
 
     def _open(self, value: VaultText) -> Any:
         """A ``!vault`` value's plaintext, never templated (Ansible 2.19 does not trust it); one that no secret
@@ -314,6 +331,8 @@ class Templar:
             value = out[0]
             if isinstance(value, Undefined):
                 self._run(source, lambda: str(value))
+            if frame.drop_undefined:
+                value = without_undefined(value)
             return _trailing_newlines(source, _concrete(source, value, self._run), "\n")
         joined = self._run(source, lambda: "".join(to_text(v) for v in out))
         return trust.RenderedText(_trailing_newlines(source, joined, "\n"))

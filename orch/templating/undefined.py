@@ -89,3 +89,12 @@ class Undecryptable(OrchUndefined):
         at = f" (the !vault value at {where})" if where else ""
         super().__init__(hint=f"Attempt to use undecryptable variable{at}: {message}", exc=UndecryptableError)
         self.payload = payload
+
+
+def without_undefined(value: Any) -> Any:
+    """``value`` with the undefined items of its lists and tuples and values of its dicts left out, at any depth."""
+    if isinstance(value, (list, tuple)):
+        return type(value)(without_undefined(v) for v in value if not isinstance(v, Undefined))
+    if isinstance(value, dict):
+        return {k: without_undefined(v) for k, v in value.items() if not isinstance(v, Undefined)}
+    return value

@@ -259,3 +259,11 @@ def test_text_from_lookups_and_unsafe_values_is_never_templated_again(tmp_path):
     folded = t.template("{{ raw }}\n", v)  # a folded YAML scalar's newline keeps it unsafe
     assert t.template("{{ again }}", dict(v, again=folded)) == "{{ secret }}\n"
     assert t.evaluate("x is ansible._protomatter.tagged_with('TrustedAsTemplate')", {"x": read}) is False
+
+
+def test_drop_undefined_leaves_out_undefined_items_at_any_depth():
+    v = {"names": ["{{ nope }}a", "b"], "ok": 1}
+    value = ["{{ nope }}x", {"files": "{{ names }}", "paths": "{{ nope }}"}, "{{ [{'f': nope}] | zip([{'f': 'c'}]) }}"]
+    assert T.template(value, v, drop_undefined=True) == [{"files": ["b"]}, [[{}, {"f": "c"}]]]
+    with pytest.raises(TemplateError, match="'nope' is undefined"):
+        T.template(value, v)
