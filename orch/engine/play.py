@@ -17,6 +17,7 @@ from orch.engine.worker import HostWorker
 from orch.errors import HostFailure, OrchError
 from orch.modules import registry
 from orch.playbook.model import Play, Task, iter_tasks
+from orch.templating import is_template
 from orch.templating.templar import OMIT
 
 if TYPE_CHECKING:
@@ -46,7 +47,7 @@ class PlayRun:
         self.play = play
         self.batch = batch
         self.play_hosts = play_hosts
-        self.gate = Gate([s.name for s in batch])
+        self.gate = Gate([s.name for s in batch], max(1, min(pb.options.forks, len(batch))))
         self.ordinals = _ordinals(play)
         self._abort = threading.Event()
         self._once: dict[int, Any] = {}
@@ -83,8 +84,13 @@ class PlayRun:
     def position(self, task: Task) -> tuple:
         return (self.ordinals.get(id(task), 0),)
 
+    def _ordered_once(self, task: Task) -> bool:
+        """A run_once task of the play itself (not of a dynamic include): the first host of the
+        batch's order runs it, as in Ansible, so every host waits for the others there."""
+        return id(task) in self.ordinals and (is_template(task.run_once) or truthy(task.run_once))
+
     def needs_gate(self, task: Task) -> bool:
-        return self.pb.reads_other_hosts(task)
+        return self.pb.reads_other_hosts(task) or self._ordered_once(task)
 
     def task_vars(self, state: "HostState", task: Task) -> dict:
         return self.pb.task_vars(state, self, task)
@@ -105,24 +111,41 @@ class PlayRun:
         with self._once_lock:
             self.failed_hosts = max(0, self.failed_hosts - 1)
 
-    def once(self, task: Task, execute: Callable[[], dict]) -> dict:
-        """run_once: the first host to get here runs it; the others get its result."""
+    def once(self, task: Task, execute: Callable[[], dict], host: str) -> dict:
+        """run_once: the first host of the batch at this task runs it (the first to get here where
+        the task's position is not static); the others get its result."""
+        position = self.position(task)
         with self._once_lock:
             slot = self._once.get(id(task))
-            first = slot is None
-            if first:
-                slot = self._once[id(task)] = {"done": threading.Event(), "result": None}
-        if first:
-            try:
-                slot["result"] = execute()
-            except Exception as exc:  # noqa: BLE001 - handed to the other hosts, then re-raised
-                slot["result"] = {"failed": True, "changed": False, "msg": str(exc), "_ran_on": None}
-                raise
-            finally:
-                slot["done"].set()
-            return slot["result"]
-        slot["done"].wait()
-        return dict(slot["result"])
+            if slot is None:
+                runner = (self.gate.first_at(position) if self._ordered_once(task) else None) or host
+                slot = self._once[id(task)] = {"done": threading.Event(), "result": None, "runner": runner,
+                                               "started": runner == host}
+                first = runner == host
+            else:
+                first = False
+        while not first:
+            with self._once_lock:
+                if not slot["started"]:
+                    if slot["runner"] != host and (not self.gate.stands_at(slot["runner"], position) or self.aborted()):
+                        slot["runner"] = host  # the chosen host went on without it (run_once false there, or stopped)
+                    if slot["runner"] == host:
+                        slot["started"] = True
+                        break
+            if slot["done"].wait(0.1):
+                return dict(slot["result"])
+        return self._run_once_here(slot, execute)
+
+    @staticmethod
+    def _run_once_here(slot: dict, execute: Callable[[], dict]) -> dict:
+        try:
+            slot["result"] = execute()
+        except Exception as exc:  # noqa: BLE001 - handed to the other hosts, then re-raised
+            slot["result"] = {"failed": True, "changed": False, "msg": str(exc), "_ran_on": None}
+            raise
+        finally:
+            slot["done"].set()
+        return slot["result"]
 
     # -- connections ----------------------------------------------------------
 
@@ -286,7 +309,7 @@ class PlayRun:
                         state.failed = True
                     return
         finally:
-            self.gate.leave(state.name)
+            self.gate.finished(state.name)
             self.bus.emit("host_done", host=state.name)
 
     def _gather(self, worker: HostWorker) -> str:

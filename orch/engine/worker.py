@@ -103,10 +103,12 @@ class HostWorker:
                 return self._meta(task, variables, name)
             run_once = run.templar.template(task.run_once, variables) if is_template(task.run_once) else task.run_once
             if (truthy(run_once) or task.module == "add_host") and not handler:  # add_host: once a play, as Ansible
-                result = run.once(task, lambda: self._execute(task, variables, name))
+                result = run.once(task, lambda: self._execute(task, variables, name), self.state.name)
                 if result.get("_ran_on") != self.state.name:
                     pipeline.register(self, task, result)
-                    return OK if not result.get("failed") else pipeline.failure(self, task, result)
+                    if not result.get("failed") or truthy(pipeline.keyword(self, task.ignore_errors, task)):
+                        return OK
+                    return pipeline.failure(self, task, result)
             else:
                 result = self._execute(task, variables, name)
         except (UnreachableError, TemplateError, OrchError) as exc:
@@ -190,6 +192,8 @@ class HostWorker:
         if not self.run.templar.is_true(task.when, variables, location=task.location, task=name):
             return self._include_skipped(task, name)
         items = self.run.included_items(task, variables, name)
+        if task.module in ("include_tasks", "include_role"):
+            self.state.stats["ok"] += 1  # as Ansible's recap: each file included (per loop item) counts
         outer = self.state.include_params
         self.state.include_params = {**outer, **loop_vars}
         try:

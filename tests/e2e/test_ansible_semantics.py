@@ -35,7 +35,7 @@ def _workdir(case: str, tmp_path: Path) -> Path:
 def run_case(case: str, tool: str, tmp_path: Path, *args: str, playbook: str = "site.yml") -> subprocess.CompletedProcess:
     work = _workdir(case, tmp_path / tool)
     argv = ["-i", str(work / "inventory.ini"), str(work / playbook), *args]
-    if tool == "orch":
+    if tool.startswith("orch"):
         return orch("run", *argv, cwd=work)
     env = dict(os.environ, ANSIBLE_NOCOLOR="1", ANSIBLE_LOCAL_TEMP=str(tmp_path / "a-tmp"),
                ANSIBLE_HOME=str(tmp_path / "a-home"), ANSIBLE_RETRY_FILES_ENABLED="0")
@@ -61,3 +61,27 @@ def test_cleared_host_errors_let_the_host_go_on(tool: str, tmp_path: Path) -> No
     res = run_case("clear_host_errors", tool, tmp_path, playbook="play.yml")
     assert res.returncode == 0, res.stdout[-4000:] + res.stderr[-2000:]
     assert "went on after clearing" in res.stdout
+
+
+def _recap(stdout: str) -> dict[str, dict[str, int]]:
+    lines = stdout.split("PLAY RECAP")[-1].strip().splitlines()
+    counts = {}
+    for line in lines:
+        host, _, rest = line.partition(":")
+        if rest:
+            counts[host.strip()] = {k: int(v) for k, v in (pair.split("=") for pair in rest.split())}
+    return counts
+
+
+def test_recap_counts_as_ansible_does(tmp_path: Path) -> None:
+    if ANSIBLE_PLAYBOOK is None:
+        pytest.skip("ansible-playbook not installed")
+    ansible = run_case("recap", "ansible", tmp_path, playbook="recap.yml")
+    ours = run_case("recap", "orch", tmp_path, playbook="recap.yml")
+    assert ansible.returncode == 0 and ours.returncode == 0, ours.stdout[-4000:] + ours.stderr[-2000:]
+    expected = _recap(ansible.stdout)
+    assert expected["h1"]["ok"] > 10  # the oracle's recap was read
+    assert _recap(ours.stdout) == expected
+    one_fork = run_case("recap", "orch-f1", tmp_path, "-f", "1", playbook="recap.yml")
+    assert one_fork.returncode == 0, one_fork.stdout[-4000:] + one_fork.stderr[-2000:]
+    assert _recap(one_fork.stdout) == expected
