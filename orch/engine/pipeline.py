@@ -88,6 +88,11 @@ def _value_location(value: Any, message: str):
     return None
 
 
+# Arguments an action reads as written (Ansible's finalize_task_arg): assert's ``that`` holds conditions,
+# evaluated by the action, never templated first (a lookup's term may hold an undefined template).
+_AS_WRITTEN = {"assert": "that"}
+
+
 def _templated_args(worker: Worker, task: "Task", variables: dict, name: str) -> Any:
     """The task's arguments templated one key at a time, as Ansible finalizes them: an error
     names the argument it came from and points at its value, not at the task's first line."""
@@ -96,6 +101,9 @@ def _templated_args(worker: Worker, task: "Task", variables: dict, name: str) ->
         return templar.template(task.args, variables, task=name)
     out: dict[str, Any] = {}
     for key, value in task.args.items():
+        if _AS_WRITTEN.get(task.module) == key:
+            out[key] = value
+            continue
         try:
             out.update(templar.template({key: value}, variables, task=name))
         except TemplateError as exc:

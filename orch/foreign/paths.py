@@ -100,6 +100,14 @@ def search_paths() -> SearchPaths:
     return SearchPaths(tuple(library), tuple(module_utils), tuple(dict.fromkeys(roots)), ansible_dir, version)
 
 
+@functools.lru_cache(maxsize=None)
+def plugin_paths(kind: str) -> tuple[str, ...]:
+    """The configured folders of one plugin type (``filter``, ``test``, ``lookup``):
+    ``ANSIBLE_FILTER_PLUGINS``, else ansible.cfg ``filter_plugins``, else Ansible's defaults."""
+    default = (f"~/.ansible/plugins/{kind}", f"/usr/share/ansible/plugins/{kind}")
+    return tuple(_setting((f"ANSIBLE_{kind.upper()}_PLUGINS",), (f"{kind}_plugins",), default))
+
+
 def collection_roots(playbook_dir: str | None) -> list[str]:
     """Collection roots for a playbook: its own ``collections/`` first."""
     roots = list(search_paths().collection_roots)
@@ -113,3 +121,4 @@ def collection_roots(playbook_dir: str | None) -> list[str]:
 def reset() -> None:
     """Forget what was read (tests change the environment)."""
     search_paths.cache_clear()
+    plugin_paths.cache_clear()

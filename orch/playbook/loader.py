@@ -16,6 +16,7 @@ from orch.playbook.module_defaults import GroupCache
 from orch.playbook.tasks import collections_keyword, conditions, defaults_of, parse_tasks
 from orch.playbook.varsfile import find_vars_file, vars_file_mapping
 from orch.templating import Templar, is_template
+from orch.templating.py_plugins import add_plugin_dirs
 from orch import yamlsrc
 from orch.yamlsrc import load_file
 
@@ -57,6 +58,7 @@ def _load_plays(path: str, stack: tuple[str, ...], extra_vars: dict, where: Loca
     if not os.path.isfile(path):
         raise ParseError(f"playbook not found: {path}", location=where or Location(path))
     data = load_file(path)
+    add_plugin_dirs(os.path.dirname(path))  # the playbook's filter_plugins/ etc., as Ansible adds them
     here = Location(path)
     if data is None:
         return []

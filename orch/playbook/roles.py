@@ -9,6 +9,7 @@ from orch.errors import Location, ParseError
 from orch.playbook import keywords as kw
 from orch.playbook.model import Role, TaskItem
 from orch.playbook.scope import Scope, expect, loc_of, type_name
+from orch.templating.py_plugins import add_plugin_dirs
 from orch.yamlsrc import load_file
 
 
@@ -121,6 +122,7 @@ def load_role(name: str, scope: Scope, where: Location, params: dict[str, Any], 
     from orch.playbook.tasks import parse_tasks
 
     path = find_role(name, scope, where)
+    add_plugin_dirs(path)  # as Ansible: a loaded role's filter/test/lookup plugins serve the whole run
     # A role may use itself with another tasks_from (or from include_role): only the same entry is a loop.
     entry = f"role {path} ({options.get('tasks_from') or 'main'})"
     if entry in scope.stack:

@@ -11,7 +11,9 @@ from jinja2 import nodes
 from jinja2.nativetypes import NativeCodeGenerator, NativeEnvironment
 from jinja2.runtime import Context, Undefined
 
-from orch.templating import filters_core, filters_data, filters_math, filters_path, filters_text, filters_vault, lookups, tests
+from orch.errors import TemplateError
+from orch.templating import (filters_core, filters_data, filters_math, filters_path, filters_text, filters_vault, lookups,
+                             py_plugins, tests)
 from orch.templating.context import LazyContext, LazyTemplate
 from orch.templating.lexer import LiteralBackslashLexer
 from orch.templating.undefined import OrchUndefined, fail_on_undefined, undef
@@ -86,6 +88,39 @@ def _listed(jinja_filter: Callable[..., Any]) -> Callable[..., Any]:
     return listed
 
 
+class _PluginTable(dict):
+    """``env.filters``/``env.tests``: orch's own, and Ansible's Python plugins where Ansible's precedence
+    puts them first (py_plugins): a short or ``ansible.legacy.`` name, or a collection's name orch lacks."""
+
+    def __init__(self, kind: str, native: dict) -> None:
+        super().__init__(native)
+        self.kind = kind
+
+    def _plugin(self, key: Any) -> Any:
+        if not isinstance(key, str) or key.startswith("ansible.builtin."):
+            return None
+        if "." in key and not key.startswith("ansible.legacy.") and dict.__contains__(self, key):
+            return None
+        found = py_plugins.find(self.kind, key)
+        if isinstance(found, py_plugins.Failed):
+            raise found.error()  # Ansible's deferred load failure, where the name is used
+        return found
+
+    def get(self, key: Any, default: Any = None) -> Any:
+        found = self._plugin(key)
+        return found if found is not None else dict.get(self, key, default)
+
+    def __getitem__(self, key: Any) -> Any:
+        found = self._plugin(key)
+        return found if found is not None else dict.__getitem__(self, key)
+
+    def __contains__(self, key: Any) -> bool:
+        try:
+            return self._plugin(key) is not None or dict.__contains__(self, key)
+        except TemplateError:
+            return True  # there, but failed to load (as Ansible answers)
+
+
 def make_environment(templar: Any) -> _Environment:
     """The environment of one Templar (its lookups need it)."""
     env = _Environment(
@@ -116,6 +151,8 @@ def make_environment(templar: Any) -> _Environment:
     env.filters["ansible._protomatter.finalize"] = filters_data.finalize  # used by ansible-core's own tests
     env.tests["ansible._protomatter.tagged_with"] = tests.tagged_with
     env.filters["ansible._protomatter.origin"] = filters_data.origin
+    env.filters = _PluginTable("filter", env.filters)
+    env.tests = _PluginTable("test", env.tests)
     return env
 
 

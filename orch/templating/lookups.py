@@ -17,12 +17,13 @@ from typing import TYPE_CHECKING, Any
 from jinja2 import pass_context
 
 from orch.errors import TemplateError
-from orch.templating import trust
+from orch.templating import py_plugins, trust
 from orch.templating.lookup_config import lookup_config
 from orch.templating.lookup_csvfile import lookup_csvfile
 from orch.templating.lookup_ini import lookup_ini
 from orch.templating.lookup_names import lookup_inventory_hostnames, lookup_varnames
 from orch.templating.lookup_paths import find_file, find_optional, read_text, search_dirs
+from orch.templating.py_lookup import run_lookup
 from orch.templating.password_lookup import lookup_password
 from orch.templating.sequence import lookup_sequence
 from orch.templating.undefined import MandatoryUndefined, OrchUndefined
@@ -304,11 +305,14 @@ def _as_data(value: Any) -> Any:
 
 def make_globals(templar: "Templar") -> dict[str, Any]:
     def run(ctx: Any, name: str, terms: tuple, kwargs: dict) -> list:
+        found = py_plugins.find("lookup", str(name))  # a plugin folder's lookup wins, as over Ansible's builtins
+        if found is not None:
+            return _run_plugin(ctx, str(name), found, terms, kwargs)
         plugin = LOOKUPS.get(_short(str(name)))
         if plugin is None:
-            # Ansible's words for an unknown lookup, and why orch may not know one Ansible has
-            raise TemplateError(f"lookup plugin {name!r} was not found: orch has no lookup of that name "
-                                "(it does not run lookup plugins' Python code)")
+            # Ansible's words for an unknown lookup, and where orch looked
+            raise TemplateError(f"lookup plugin {name!r} was not found: orch has no lookup of that name, and no "
+                                "lookup_plugins folder or collection it knows has one")
         # A trusted term holding a template is rendered, as Ansible's lookups do ('echo {{ x }}').
         terms = tuple(trust.render_constant(ctx, t) if trust.trusted_template(t) else t for t in terms)
         errors = kwargs.pop("errors", "strict")
@@ -316,6 +320,17 @@ def make_globals(templar: "Templar") -> dict[str, Any]:
             return [_as_data(result) for result in plugin(ctx, templar, list(terms), **kwargs)]
         except TemplateError:
             if errors == "ignore" or errors == "warn":
+                return []
+            raise
+
+    def _run_plugin(ctx: Any, name: str, found: Any, terms: tuple, kwargs: dict) -> list:
+        if isinstance(found, py_plugins.Failed):
+            raise found.error()
+        errors = kwargs.pop("errors", "strict")
+        try:
+            return [_as_data(result) for result in run_lookup(found, ctx, name, list(terms), kwargs)]
+        except TemplateError:
+            if errors in ("ignore", "warn"):
                 return []
             raise
 

@@ -352,6 +352,8 @@ class Templar:
             err = TemplateError(f"template syntax error: {exc.message} in {source!r}")
             err.template_line = exc.lineno  # type: ignore[attr-defined]
             raise err from None
+        except SyntaxError as exc:  # Jinja's Python is invalid ("keyword argument repeated"): Jinja does not check
+            raise TemplateError(f"template syntax error: {exc.msg} in {source!r}") from None
         with self._lock:
             if len(self._templates) >= _CACHE_LIMIT:
                 self._templates.clear()

@@ -61,6 +61,7 @@ def untrusted_error(condition: Any, value: Any, location: Location | None, task:
 # A condition's string constants that hold a template are rendered when the condition runs
 # (`"dude" == "du{{ 'de' }}"`), as ansible-core 2.19 does for expressions, never for templates.
 RENDER_CONSTANT = "__orch_render_constant"
+_LOOKUP_CALLS = ("lookup", "query", "q")
 
 
 def render_constants(tree: Any) -> Any:
@@ -69,6 +70,15 @@ def render_constants(tree: Any) -> Any:
     from jinja2.visitor import NodeTransformer
 
     class _Constants(NodeTransformer):
+        def visit_Call(self, node: Any) -> Any:
+            # a lookup's terms are rendered by the lookup itself, when it runs (Ansible does not resolve
+            # them early: a plugin may take an undefined one)
+            if isinstance(node.node, nodes.Name) and node.node.name in _LOOKUP_CALLS:
+                node.kwargs = [self.visit(kw) for kw in node.kwargs]
+                node.args = [arg if isinstance(arg, nodes.Const) else self.visit(arg) for arg in node.args]
+                return node
+            return self.generic_visit(node)
+
         def visit_Const(self, node: Any) -> Any:
             if trusted_template(node.value):
                 return nodes.Filter(node, RENDER_CONSTANT, [], [], None, None, lineno=node.lineno)

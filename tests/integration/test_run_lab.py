@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 import pytest
@@ -185,3 +186,15 @@ def test_large_file_goes_in_chunks_and_converges(lab, lab_inventory, tmp_path):
     assert expected in check.stdout and "\n600\n0" in check.stdout  # no staged file left behind
     second = orch("run", str(book), "-i", str(lab_inventory), "--json")
     assert _summary(second.stdout)[lab.names[0]]["changed"] == 0
+
+
+def test_role_filter_plugins_render_in_a_template_task(lab, tmp_path):
+    """A role's filter_plugins/ (Ansible's Python plugins, imported on the controller) in its template."""
+    book = tmp_path / "book"
+    shutil.copytree(Path(__file__).resolve().parent.parent / "data" / "py_plugins" / "book", book)
+    dest = "/tmp/orch-py-plugins.txt"
+    res = orch("run", str(book / "site.yml"), "-i", str(lab.ssh_inventory), "--limit", lab.names[0],
+               "-e", f"shout_dest={dest}")
+    assert res.returncode == 0, res.stdout[-3000:] + res.stderr
+    shown = orch("exec", lab.names[0], "-i", str(lab.ssh_inventory), "-a", f"cat {dest}")
+    assert "HELLO!" in shown.stdout

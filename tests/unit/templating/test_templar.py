@@ -267,3 +267,9 @@ def test_drop_undefined_leaves_out_undefined_items_at_any_depth():
     assert T.template(value, v, drop_undefined=True) == [{"files": ["b"]}, [[{}, {"f": "c"}]]]
     with pytest.raises(TemplateError, match="'nope' is undefined"):
         T.template(value, v)
+
+
+def test_python_invalid_code_from_jinja_is_a_template_error():
+    # Jinja compiles a repeated keyword to Python that does not compile; a clear error, not a traceback
+    with pytest.raises(TemplateError, match="keyword argument repeated"):
+        T.template("{{ lookup('vars', 'v1', default='', default='') }}", {})
