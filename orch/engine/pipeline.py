@@ -19,7 +19,7 @@ import time
 from typing import TYPE_CHECKING, Any
 
 from orch.booleans import truthy
-from orch.engine import actions
+from orch.engine import actions, py_actions
 from orch.engine.argforms import expand_variable_params
 from orch.engine.async_tasks import async_settings, run_async
 from orch.engine.contracts import FAILED, OK, UNREACHABLE, Worker
@@ -169,6 +169,8 @@ def send(step: StepContext) -> dict:
     if args is None:
         return {"changed": False, "unknown": True,
                 "msg": "would probe the host after earlier changes: result unknown in check mode"}
+    if task.action_plugin is not None:
+        return py_actions.run(step, args)
     background = async_settings(step) if task.async_val is not None and not step.check else None
     if background is not None and task.module not in actions.CONTROLLER_ACTIONS:
         return run_async(step, task.module, args, *background)

@@ -235,8 +235,8 @@ class PlayRun:
         if task.problem is not None and not isinstance(task.problem, registry.InvalidOptions):
             raise HostFailure(f"{task.problem.location}: {task.problem.message}", location=task.problem.location,
                               task=name)
-        if task.foreign is not None:
-            return dict(args)  # the module checks its own arguments, from its own spec
+        if task.foreign is not None or task.action_plugin is not None:
+            return dict(args)  # the module (the action plugin) checks its own arguments, from its own spec
         try:
             return registry.validate_args(task.module, args, task.location)
         except OrchError as exc:

@@ -11,9 +11,11 @@ from __future__ import annotations
 import functools
 import os
 from dataclasses import dataclass, field, replace
+from typing import Any
 
 from orch.foreign import finder, paths
 from orch.modules import registry
+from orch.templating import py_plugins
 
 
 @dataclass(frozen=True)
@@ -39,6 +41,7 @@ class Resolved:
     module: str                              # orch's canonical name, or the name as written
     found: finder.FoundModule | None = None  # run from its source
     problem: str | None = None               # why the task cannot run (found nowhere, not Python)
+    action_plugin: Any = None                # an action_plugins/ file Ansible runs for a name no module has
     notes: list[str] = field(default_factory=list)
 
 
@@ -62,6 +65,9 @@ def resolve(name: str, search: ModuleSearch) -> Resolved:
     if isinstance(found, finder.Native):
         return Resolved(registry.resolve_module(found.name) or found.name)
     if found is None:
+        action = py_plugins.find("action", name)
+        if action is not None:
+            return Resolved(name, action_plugin=action)
         reason = f" ({lookup.missing_reason})" if lookup.missing_reason else ""
         hint = registry.suggest_module(name)
         return Resolved(name, problem=f"module {name!r} not found{reason}{hint}; looked in: "

@@ -43,7 +43,8 @@ def concrete(task: "Task", variables: dict, templar: Any) -> "Task":
         raise HostFailure(f"the module name {task.module!r} templated to {name!r}", location=task.location)
     resolved = resolve(name, task.search)
     problem = ParseError(resolved.problem, location=task.location) if resolved.problem else None
-    return replace(task, module=resolved.module, action=name, foreign=resolved.found, problem=problem)
+    return replace(task, module=resolved.module, action=name, foreign=resolved.found, problem=problem,
+                   action_plugin=resolved.action_plugin)
 
 
 def package(task: "Task") -> packer.Package:

@@ -75,6 +75,7 @@ class Task:
     search: Any = None
     foreign: Any = None
     problem: Any = None
+    action_plugin: Any = None  # an Ansible action plugin (Python, action_plugins/) run on the controller
 
     @property
     def display_name(self) -> str:

@@ -312,7 +312,8 @@ def _parse_task(data: dict, scope: Scope, where: Location | None) -> list[TaskIt
     search = _search(inherit(data, scope, where) if "collections" in data else scope)
     resolved = Resolved(written) if is_template(written) else resolve(written, search)
     module = resolved.module
-    native = resolved.found is None and resolved.problem is None and not is_template(written)
+    native = (resolved.found is None and resolved.problem is None and resolved.action_plugin is None
+              and not is_template(written))
     args, words_problem = _module_args(module, raw_args, data, mod_loc, native)
     problem = resolved.problem or words_problem
     found: ParseError | None = ParseError(problem, location=mod_loc or location) if problem else None
@@ -340,7 +341,7 @@ def _parse_task(data: dict, scope: Scope, where: Location | None) -> list[TaskIt
                 name=str(data["name"]) if data.get("name") not in (None, "") else None,  # 'name:' left empty
                 when=own.when, tags=own.tags, vars=own.vars, environment=own.environment,
                 module_defaults=own.module_defaults, role=scope.role, is_handler=scope.is_handler, search=search,
-                foreign=resolved.found, problem=found)
+                foreign=resolved.found, problem=found, action_plugin=resolved.action_plugin)
     for name in kw.INHERITED:
         if name in own.keywords:
             setattr(task, name, own.keywords[name])

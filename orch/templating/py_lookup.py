@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import sys
+from collections.abc import Callable
 from typing import Any
 
 from jinja2.exceptions import UndefinedError
@@ -20,18 +21,19 @@ from orch.templating import py_plugins, trust
 from orch.templating.undefined import OrchUndefined
 
 
-class LookupTemplar:
-    """What a lookup plugin sees as ``self._templar``."""
+class PluginTemplar:
+    """What a lookup or action plugin sees as ``self._templar``: orch's templar with the task's variables."""
 
-    def __init__(self, variables: Any) -> None:
-        self._variables = variables  # the LazyVars of the template the lookup runs in
+    def __init__(self, render: Callable[[Any], Any], variables: Any) -> None:
+        self._render = render
+        self._variables = variables
 
     @property
     def available_variables(self) -> Any:
         return self._variables
 
     def template(self, variable: Any, *args: Any, **kwargs: Any) -> Any:
-        return self._variables._templar._template(variable, self._variables._frame)
+        return self._render(variable)
 
     def is_template(self, data: Any) -> bool:
         from orch.templating.templar import is_template  # the templar imports the lookups
@@ -39,12 +41,12 @@ class LookupTemplar:
         return is_template(data)
 
     def __getattr__(self, name: str) -> Any:
-        raise AttributeError(f"orch gives lookup plugins a templar with template(), is_template() and "
+        raise AttributeError(f"orch gives plugins a templar with template(), is_template() and "
                              f"available_variables; it has no {name!r}")
 
 
 @functools.lru_cache(maxsize=8)
-def _data_loader(basedir: str | None) -> Any:
+def data_loader(basedir: str | None) -> Any:
     from ansible.parsing.dataloader import DataLoader
 
     loader = DataLoader()
@@ -58,8 +60,9 @@ def _instance(cls: Any, name: str, path: str, variables: Any) -> Any:
         from ansible.plugins.loader import lookup_loader
 
         basedir = variables.get("playbook_dir") if "playbook_dir" in variables else None
-        instance = cls(loader=_data_loader(basedir if isinstance(basedir, str) else None),
-                       templar=LookupTemplar(variables))
+        render = functools.partial(variables._templar._template, frame=variables._frame)  # the lookup's own variables
+        instance = cls(loader=data_loader(basedir if isinstance(basedir, str) else None),
+                       templar=PluginTemplar(render, variables))
         instance._load_name, instance._original_path = name, path
         lookup_loader._load_config_defs(name, sys.modules[cls.__module__], path)
     except Exception as exc:

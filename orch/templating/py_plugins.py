@@ -39,6 +39,7 @@ KINDS = {
     "filter": Kind("filter", "filter_plugins", "FilterModule", "filters"),
     "test": Kind("test", "test_plugins", "TestModule", "tests"),
     "lookup": Kind("lookup", "lookup_plugins", "LookupModule", ""),
+    "action": Kind("action", "action_plugins", "ActionModule", ""),
 }
 
 
@@ -89,7 +90,7 @@ def folders(kind: str) -> list[str]:
 
 
 def find(kind: str, name: str) -> Any:
-    """The function (filter, test) or LookupModule class a plugin gives ``name``, a Failed, or None."""
+    """The function (filter, test), the file of a class plugin (lookup, action: a PluginFile), a Failed, or None."""
     if name.startswith("ansible.builtin."):
         return None
     short = name[len("ansible.legacy."):] if name.startswith("ansible.legacy.") else name
@@ -126,7 +127,7 @@ def _collection_folders(kind: str, collection: str) -> list[str]:
 
 
 def _build(kind: str, dirs: list[str], collection: str) -> dict[str, Any]:
-    """Each name the folders' files give, the first one winning (lookups: one file, one name)."""
+    """Each name the folders' files give, the first one winning (lookups, actions: one file, one name)."""
     table: dict[str, Any] = {}
     for folder in dirs:
         for entry in sorted(os.listdir(folder)):
@@ -134,35 +135,36 @@ def _build(kind: str, dirs: list[str], collection: str) -> dict[str, Any]:
             if ext != ".py" or stem.startswith("_") or not os.path.isfile(os.path.join(folder, entry)):
                 continue
             path = os.path.join(folder, entry)
-            if kind == "lookup":
-                table.setdefault(stem, _LazyLookup(path, stem, collection))
+            if not KINDS[kind].method:
+                table.setdefault(stem, PluginFile(kind, path, stem, collection))
                 continue
             for fname, value in _functions(kind, path, collection).items():
                 table.setdefault(fname, value)
     return table
 
 
-class _LazyLookup:
-    """A lookup file, imported on first use (Ansible imports a lookup when it is called)."""
+class PluginFile:
+    """A lookup or action plugin's file, imported on first use (as Ansible imports it when it is used)."""
 
-    def __init__(self, path: str, name: str, collection: str) -> None:
-        self.path, self.name, self.collection = path, name, collection
+    def __init__(self, kind: str, path: str, name: str, collection: str) -> None:
+        self.kind, self.path, self.name, self.collection = kind, path, name, collection
         self._loaded: Any = None
 
     def load(self) -> Any:
-        """The LookupModule class, or a Failed."""
+        """The plugin's class (LookupModule, ActionModule), or a Failed."""
         if self._loaded is None:
             self._loaded = self._load()
         return self._loaded
 
     def _load(self) -> Any:
-        module = _import(self.path, "lookup", self.collection)
+        module = _import(self.path, self.kind, self.collection)
         label = f"{self.collection}.{self.name}" if self.collection else self.name
         if isinstance(module, str):
-            return Failed("lookup", label, module)
-        cls = getattr(module, KINDS["lookup"].class_name, None)
+            return Failed(self.kind, label, module)
+        spec = KINDS[self.kind]
+        cls = getattr(module, spec.class_name, None)
         if cls is None:
-            return Failed("lookup", label, f"{self.path} defines no LookupModule")
+            return Failed(self.kind, label, f"{self.path} defines no {spec.class_name}")
         return cls
 
 

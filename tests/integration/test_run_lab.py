@@ -189,7 +189,8 @@ def test_large_file_goes_in_chunks_and_converges(lab, lab_inventory, tmp_path):
 
 
 def test_role_filter_plugins_render_in_a_template_task(lab, tmp_path):
-    """A role's filter_plugins/ (Ansible's Python plugins, imported on the controller) in its template."""
+    """A role's filter_plugins/ (Ansible's Python plugins, imported on the controller) in its template;
+    the playbook's action_plugins/ run on the controller (site.yml asserts their results)."""
     book = tmp_path / "book"
     shutil.copytree(Path(__file__).resolve().parent.parent / "data" / "py_plugins" / "book", book)
     dest = "/tmp/orch-py-plugins.txt"

@@ -101,3 +101,14 @@ def test_collection_plugins_by_fully_qualified_name():
     assert render("query('orchtest.plug.pair', 'x')") == [["x", "x"]]
     with pytest.raises(TemplateError, match="No filter named 'orchtest.plug.nope'"):
         render("3 | orchtest.plug.nope")
+
+
+def test_an_action_plugin_resolves_a_name_no_module_has():
+    from orch.foreign.resolve import ModuleSearch, resolve
+
+    search = ModuleSearch(playbook_dir=str(BOOK))
+    assert resolve("checked_echo", search).problem is not None  # not yet loaded: found nowhere
+    py_plugins.add_plugin_dirs(str(BOOK))
+    found = resolve("checked_echo", search)
+    assert found.problem is None and found.action_plugin.load().__name__ == "ActionModule"
+    assert resolve("ping", search).action_plugin is None
