@@ -249,7 +249,8 @@ def _import_now(path: str, kind: str, collection: str) -> Any:
 
 def cause(exc: Exception) -> str:
     """Why a plugin failed to load, in a few words (ansible-core missing says what to install)."""
-    if isinstance(exc, ModuleNotFoundError) and (exc.name or "").split(".")[0] == "ansible":
+    if (isinstance(exc, ModuleNotFoundError) and (exc.name or "").split(".")[0] == "ansible"
+            and paths.search_paths().ansible_dir is None):
         return f"{exc} (the plugin needs ansible-core: install orch with its `ansible` extra)"
     return str(exc) or type(exc).__name__
 

@@ -112,3 +112,13 @@ def test_an_action_plugin_resolves_a_name_no_module_has():
     found = resolve("checked_echo", search)
     assert found.problem is None and found.action_plugin.load().__name__ == "ActionModule"
     assert resolve("ping", search).action_plugin is None
+
+
+def test_without_ansible_core_a_plugin_that_imports_it_says_what_to_install(monkeypatch):
+    from orch.foreign import paths
+
+    missing = ModuleNotFoundError("No module named 'ansible'", name="ansible")
+    assert "install orch with its `ansible` extra" not in py_plugins.cause(missing)  # ansible-core is here
+    monkeypatch.setattr(paths, "_ansible_core", lambda: (None, None))
+    paths.reset()  # the fixture forgets it again
+    assert py_plugins.cause(missing).endswith("(the plugin needs ansible-core: install orch with its `ansible` extra)")
