@@ -48,7 +48,8 @@ def _session_vars(task: Task) -> dict:
 
 def _eligible(worker: Worker, task: Task) -> bool:
     return (isinstance(task, Task) and task.module not in _NOT_BATCHED and not is_template(task.module)
-            and task.module not in actions.CONTROLLER_ACTIONS and task.action_plugin is None and task.loop is None and not task.until and task.retries is None
+            and task.module not in actions.CONTROLLER_ACTIONS and task.action_plugin is None
+            and task.loop is None and not task.until and task.retries is None
             and not task.run_once and not task.delegate_to and not task.timeout and not worker.run.needs_gate(task))
 
 
