@@ -47,7 +47,7 @@ class _Task:
         self.async_val = 0
         self.check_mode = step.check
         self.diff = step.diff
-        self.no_log = bool(step.task.no_log) if hasattr(step.task, "no_log") else False
+        self.no_log = bool(step.task.no_log)
         self.name = step.task_name
         self.delegate_to = step.delegate_to
         self.environment = step.environment
