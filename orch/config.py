@@ -95,6 +95,29 @@ def read_ansible_cfg(path: Path) -> dict[str, Any]:
     return out
 
 
+def ini_value(section: str, key: str) -> tuple[str, str] | None:
+    """A setting of ansible.cfg (any section) and the file's path; None when it is not set."""
+    path = find_ansible_cfg()
+    if path is None:
+        return None
+    parser = configparser.ConfigParser(interpolation=None, inline_comment_prefixes=(";", "#"))
+    try:
+        parser.read(path, encoding="utf-8")
+    except (configparser.Error, UnicodeDecodeError):
+        return None
+    if parser.has_option(section, key):
+        return parser.get(section, key), str(path)
+    return None
+
+
+def ansible_setting(env: str, key: str, section: str = "defaults") -> str | None:
+    """An Ansible setting the engine reads where it is used: ``env`` (an ANSIBLE_* variable), else ansible.cfg."""
+    if os.environ.get(env):
+        return os.environ[env]
+    found = ini_value(section, key)
+    return found[0] if found else None
+
+
 def read_orch_toml(path: Path) -> dict[str, Any]:
     import tomllib
 

@@ -78,6 +78,11 @@ class UndefinedVariableError(TemplateError):
     """A template used a variable (or a key, an attribute) that is not defined."""
 
 
+class IncludedFileError(ParseError):
+    """A task file an include loads when a host reaches it is malformed: as in Ansible, that ends
+    the run (a file that is not there only fails the host)."""
+
+
 class VaultError(ParseError):
     """Vault-encrypted data cannot be opened: no or wrong password, damaged payload."""
 

@@ -27,7 +27,8 @@ class HostState:
     stats: Counter = field(default_factory=Counter)
     failed: bool = False
     unreachable: bool = False
-    notified: list[str] = field(default_factory=list)
+    notified: list[str] = field(default_factory=list)  # notifications not yet turned into handlers
+    handlers_due: set[int] = field(default_factory=set)  # the handlers (ids) notified, not yet run
     # Some step changed (or, in check mode, would change) this host in this run: read-only
     # probes (uri, wait_for) in check mode cannot know what they would see any more.
     would_change: bool = False

@@ -344,8 +344,14 @@ def record(worker: Worker, task: "Task", name: str, result: dict, started: float
     if result.get("drift") or any(r.get("drift") for r in result.get("results", [])):
         state.drifted = name
     status = status_of(result)
+    missing = None
     if status in ("changed", "unknown"):
         state.would_change = True
+        if task.notify:
+            try:
+                missing = worker.run.notify(worker, task)
+            except TemplateError as exc:
+                result, status = {**result, "failed": True, "msg": f"Task failed: {exc}"}, "failed"
     ignored = status == "failed" and truthy(keyword(worker, task.ignore_errors, task))
     if status == "unreachable" and truthy(keyword(worker, task.ignore_unreachable, task)):
         status, ignored = "failed", True
@@ -353,8 +359,6 @@ def record(worker: Worker, task: "Task", name: str, result: dict, started: float
         state.stats["ok"] += 1
         if status != "ok":  # the recap counts a step that would run as a change
             state.stats["changed"] += 1
-            if task.notify:
-                state.notify(task.notify)
     elif status == "skipped":
         state.stats["skipped"] += 1
     elif ignored:  # Ansible's recap counts an ignored failure as ok too
@@ -369,6 +373,8 @@ def record(worker: Worker, task: "Task", name: str, result: dict, started: float
                         changed=bool(result.get("changed")), duration=round(time.time() - started, 4),
                         ignored=ignored, handler=handler, action=task.module, result=shown,
                         location=str(task.location))
+    if missing:  # as Ansible: a notification no handler answers ends the run (error_on_missing_handler)
+        raise OrchError(missing, location=task.location, task=name)
     if status == "unreachable" and not ignored:
         state.unreachable = True
         worker.run.host_failed(state)

@@ -291,7 +291,7 @@ class PlaybookRun:
                 return cached
         copy = Task(**{**task.__dict__, "args": args, "included": None, "problem": None})
         scope = Scope(file=task.location.file, playbook_dir=self.playbook_dir, play_vars=dict(variables),
-                      role=task.role, tags=list(task.tags), stack=())  # reached: a file may include itself
+                      role=task.role, tags=list(task.tags), stack=(), is_handler=task.is_handler)  # reached: a file may include itself
         if task.module in ("include_tasks", "import_tasks"):
             includes.include_tasks(copy, {}, scope)
         else:
@@ -303,6 +303,11 @@ class PlaybookRun:
         with self._includes_lock:
             self._includes[key] = items
         return items
+
+    def included_roles(self, play: Play) -> list[Role]:
+        """The roles include_role brought into ``play`` so far, in the order they came."""
+        with self._includes_lock:
+            return list(self._included_roles.get(id(play), []))
 
     def _publish(self, task: Task, role: Role | None, variables: dict, play: Play | None) -> None:
         """include_role with ``public``: from now on the play sees the role's defaults and vars, as in Ansible."""

@@ -17,7 +17,7 @@ from orch.engine.failures import failure_vars
 from orch.engine.looping import SkipLoop, breaks, item_vars, loop_control, task_items, with_item_outcome
 from orch.engine.results import aggregate, skip_on
 from orch.engine.step import StepContext
-from orch.errors import HostFailure, OrchError, TemplateError, UnreachableError
+from orch.errors import HostFailure, IncludedFileError, OrchError, TemplateError, UnreachableError
 from orch.playbook.model import Block, Task
 from orch.playbook.tags import task_selected
 from orch.templating import is_template
@@ -111,6 +111,8 @@ class HostWorker:
                     return pipeline.failure(self, task, result)
             else:
                 result = self._execute(task, variables, name)
+        except IncludedFileError:
+            raise  # the run ends, as in Ansible
         except (UnreachableError, TemplateError, OrchError) as exc:
             result = pipeline.error_result(self, task, exc)
         return pipeline.record(self, task, name, result, started, handler)

@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from orch.booleans import parse_bool
-from orch.errors import Location, ParseError, TemplateError
+from orch.errors import IncludedFileError, Location, ParseError, TemplateError
 from orch.playbook.model import Task, TaskItem
 from orch.playbook.roles import LOOP
 from orch.playbook.scope import Scope, loc_of, type_name
@@ -50,7 +50,7 @@ def load_task_file(path: str, scope: Scope, where: Location) -> list[TaskItem]:
         chain = " -> ".join([*scope.stack[scope.stack.index(path):], path])
         raise ParseError(f"{INCLUDE_LOOP}: {chain}", location=where)
     data = load_file(path)
-    inner = scope.child(file=path, stack=scope.stack + (path,))
+    inner = scope.child(file=path, stack=scope.stack + (path,), handler_block=scope.is_handler)
     if data is None:
         return []
     if not isinstance(data, list):
@@ -81,9 +81,13 @@ def include_tasks(task: Task, data: dict, scope: Scope) -> None:
     try:
         path = resolve_file(name, scope, task.location)
         task.args["file"] = path
-        task.included = load_task_file(path, inner, task.location)
     except ParseError as exc:
         _when_reached(exc, task)
+        return
+    try:
+        task.included = load_task_file(path, inner, task.location)
+    except ParseError as exc:
+        _when_reached(IncludedFileError(exc.message, location=exc.location), task)
 
 
 def _when_reached(exc: ParseError, task: Task) -> None:

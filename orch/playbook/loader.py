@@ -246,11 +246,11 @@ def _load_play(entry: dict, path: str, extra_vars: dict, where: Location | None,
         role_tasks += role_items(role, scope, role.location)
     play.tasks = role_tasks + parse_tasks(entry.get("tasks"), scope, "tasks", where)
     play.post_tasks = parse_tasks(entry.get("post_tasks"), scope, "post_tasks", where)
-    play.handlers = parse_tasks(entry.get("handlers"), scope.child(is_handler=True), "handlers", where)
+    own_handlers = parse_tasks(entry.get("handlers"), scope.child(is_handler=True), "handlers", where)
     play.public_roles = list(scope.public_roles)
     seen: set[str] = set()
-    for role in _all_roles(play):
-        play.handlers += role_handlers(role, seen)
+    # As Ansible: the roles' handlers, then the play's own; include_role adds its role's when it runs.
+    play.handlers = [item for role in _all_roles(play) for item in role_handlers(role, seen)] + own_handlers
     play.warnings = scope.group_cache.warnings
     return play
 
@@ -264,15 +264,21 @@ def _inherited_play_keywords(entry: dict) -> dict:
 
 
 def _all_roles(play: Play) -> list[Role]:
-    """Roles used by the play (roles:, import_role), in order, each once."""
-    from orch.playbook.model import iter_tasks
+    """Roles of the play's roles: and import_role, in order, each once (not those only include_role brings)."""
+    from orch.playbook.model import Block
 
-    roles: dict[str, Role] = {}
-    for role in play.roles:
-        roles.setdefault(role.path, role)
-    for task in iter_tasks(play.pre_tasks + play.tasks + play.post_tasks):
-        if task.role is not None:
-            roles.setdefault(task.role.path, task.role)
+    roles: dict[str, Role] = {role.path: role for role in play.roles}
+
+    def walk(items: list) -> None:
+        for item in items:
+            if isinstance(item, Block):
+                walk(item.block + item.rescue + item.always)
+            elif item.module != "include_role":
+                if item.role is not None:
+                    roles.setdefault(item.role.path, item.role)
+                walk(item.included or [])
+
+    walk(play.pre_tasks + play.tasks + play.post_tasks)
     return list(roles.values())
 
 

@@ -168,7 +168,7 @@ class Play:
     pre_tasks: list[TaskItem] = field(default_factory=list)
     tasks: list[TaskItem] = field(default_factory=list)  # role tasks first, then the play's tasks
     post_tasks: list[TaskItem] = field(default_factory=list)
-    handlers: list[TaskItem] = field(default_factory=list)  # play handlers, then role handlers
+    handlers: list[TaskItem] = field(default_factory=list)  # role handlers, then the play's own
     basedir: str = "."
     warnings: list[str] = field(default_factory=list)  # found at load, shown before the run (Ansible's words)
 

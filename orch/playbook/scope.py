@@ -28,6 +28,7 @@ class Scope:
     keywords: dict[str, Any] = field(default_factory=dict)  # INHERITED keywords set above the task
     stack: tuple[str, ...] = ()    # files being imported, for loop detection
     is_handler: bool = False
+    handler_block: bool = False    # a block here would be a handler of its own (nested, or in a task file)
     collections: tuple[str, ...] = ()  # the ``collections:`` keyword in force (play, role, block)
     module_defaults: Any = None    # ModuleDefaults in force (orch/playbook/module_defaults.py)
     group_cache: Any = None        # the play's resolved action groups and their warnings (GroupCache)

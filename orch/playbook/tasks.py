@@ -36,6 +36,8 @@ def parse_item(data: Any, scope: Scope, where: Location | None) -> list[TaskItem
     if not isinstance(data, dict):
         raise ParseError(f"a task must be a mapping (module: args, ...), got {type_name(data)}", location=where)
     if "block" in data:
+        if scope.handler_block:
+            raise ParseError("Using a block as a handler is not supported.", location=where)
         return [_parse_block(data, scope, where)]
     for key in ("rescue", "always"):
         if key in data:
@@ -111,6 +113,8 @@ def _environment(value: Any, where: Location | None) -> Any:
 def _parse_block(data: dict, scope: Scope, where: Location | None) -> Block:
     check_keys(data, kw.BLOCK, kw.UNSUPPORTED_TASK, "block", where)
     inner = inherit(data, scope, where)
+    if scope.is_handler:  # a block of handlers is a list of them; a block in it would be one handler
+        inner = inner.child(handler_block=True)
     block = Block(location=where or Location(scope.file), name=data.get("name"), role=scope.role,
                   when=list(inner.when), tags=list(inner.tags),
                   keywords={k: data[k] for k in kw.INHERITED if k in data})
@@ -307,6 +311,9 @@ def _parse_task(data: dict, scope: Scope, where: Location | None) -> list[TaskIt
         raise ParseError("'listen' is only valid on handlers", location=key_loc(data, "listen", where))
     written, raw_args, mod_loc = _find_action(data, scope, where)
     location = where or Location(scope.file)
+    if scope.is_handler and written.rsplit(".", 1)[-1] in ("include_role", "import_role"):
+        raise ParseError(f"Using {written.rsplit('.', 1)[-1]!r} as a handler is not supported.",
+                         location=mod_loc or location)
     if data.get("name") is not None and not isinstance(data["name"], (str, int, float)) or data.get("name") is True:
         raise ParseError("'name' must be a string", location=loc_of(data, "name", where))
     search = _search(inherit(data, scope, where) if "collections" in data else scope)

@@ -6,12 +6,12 @@ environment (``env``), ``ansible.cfg`` (``ini``), then its default; ``show_origi
 
 from __future__ import annotations
 
-import configparser
 import os
 import re
 from typing import TYPE_CHECKING, Any
 
 from orch.booleans import parse_bool
+from orch.config import ini_value
 from orch.errors import TemplateError
 from orch.templating.config_defs import base_definitions, plugin_definitions
 from orch.templating.lookup_paths import search_dirs
@@ -25,22 +25,6 @@ _DEFAULT_REF = re.compile(r"\{\{\s*(\w+)\s*\}\}")
 
 def _fail(message: str) -> TemplateError:
     return TemplateError(f"lookup('config'): {message}")
-
-
-def _ini_value(section: str, key: str) -> tuple[Any, str] | None:
-    from orch.config import find_ansible_cfg
-
-    path = find_ansible_cfg()
-    if path is None:
-        return None
-    parser = configparser.ConfigParser(interpolation=None, inline_comment_prefixes=(";", "#"))
-    try:
-        parser.read(path, encoding="utf-8")
-    except (configparser.Error, UnicodeDecodeError):
-        return None
-    if parser.has_option(section, key):
-        return parser.get(section, key), str(path)
-    return None
 
 
 def _typed(value: Any, kind: str, label: str) -> Any:
@@ -97,7 +81,7 @@ class _Resolver:
         found = None
         for entry in entries:
             if isinstance(entry, dict) and entry.get("key"):
-                found = _ini_value(str(entry.get("section", "defaults")), str(entry["key"])) or found
+                found = ini_value(str(entry.get("section", "defaults")), str(entry["key"])) or found
         return found
 
     def _default(self, definition: dict) -> Any:

@@ -18,8 +18,14 @@ CASES = {
     "failed": "- hosts: all\n  gather_facts: false\n  tasks:\n    - fail: {msg: as asked}\n",
     "parse_error": "- hosts: all\n  gather_facts: false\n  tasks:\n    - debug: {msg: [unclosed\n",
     "bad_keyword": "- hosts: all\n  gather_facts: false\n  tasks:\n    - debug: {msg: x}\n      no_such_keyword: 1\n",
+    # a notification no handler answers ends the run; so does flush_handlers as a handler
+    "missing_handler": "- hosts: all\n  gather_facts: false\n  tasks:\n    - {debug: {}, changed_when: true, notify: nowhere}\n",
+    "flush_as_handler": "- hosts: all\n  gather_facts: false\n  tasks:\n    - {debug: {}, changed_when: true, notify: h}\n"
+                        "  handlers:\n    - {name: h, meta: flush_handlers}\n",
+    "block_in_handler": "- hosts: all\n  gather_facts: false\n  handlers:\n    - block: [{block: [{debug: {}}]}]\n",
 }
-ORCH_OWN = {"ok": 0, "failed": 1, "parse_error": 2, "bad_keyword": 2}
+ORCH_OWN = {"ok": 0, "failed": 1, "parse_error": 2, "bad_keyword": 2, "missing_handler": 1, "flush_as_handler": 1,
+            "block_in_handler": 2}
 
 
 def _write(tmp_path, name):
