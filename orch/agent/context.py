@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 
 
 class ModuleFailed(Exception):
@@ -15,6 +16,19 @@ class ModuleFailed(Exception):
 
 
 _SBIN = ("/usr/local/sbin", "/usr/sbin", "/sbin")
+_VAR = re.compile(r"\$(\w+|\{[^}]*\})", re.ASCII)
+
+
+def expand_user_vars(text: str, env) -> str:
+    """``$NAME``/``${NAME}`` from ``env`` (unknown names stay), then ``~``: what Ansible does to a
+    ``type: path`` argument and to each word of ``command``."""
+    if "$" in text:
+        def value(match):
+            name = match.group(1)
+            return env.get(name[1:-1] if name.startswith("{") else name, match.group(0))
+
+        text = _VAR.sub(value, text)
+    return os.path.expanduser(text) if text.startswith("~") else text
 MISSING = object()  # "the overlay says nothing about this": look at the real host
 
 
@@ -82,6 +96,10 @@ class Context:
         self.env = env or {}
         # Without the run's overlay (Ansible's check mode), a step's predictions live only as long as it.
         self._own_overlay = None if overlay else Overlay()
+
+    def path(self, value) -> str:
+        """A ``type: path`` argument as Ansible's modules read it, with the host's (and the task's) environment."""
+        return expand_user_vars(str(value), dict(os.environ, **{str(k): str(v) for k, v in self.env.items()}))
 
     @property
     def planning(self) -> bool:

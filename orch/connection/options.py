@@ -66,7 +66,7 @@ class ConnectionOptions:
     become_user: str = "root"
     become_method: str = "sudo"
     become_password: str | None = field(default=None, repr=False)
-    become_flags: str = ""
+    become_flags: str | None = None  # None: the method's own defaults (become.DEFAULT_FLAGS)
     ssh_config_file: str | None = None
     proxy_jump: str | None = None
 
@@ -154,7 +154,7 @@ def options_for(name: str, hostvars: dict, overrides: dict | None = None) -> Con
         become_user=str(_scalar(name, merged, "ansible_become_user", "become_user", default="root")),
         become_method=str(_first(merged, "ansible_become_method", "become_method", default="sudo")),
         become_password=_first(merged, "ansible_become_password", "ansible_become_pass", "ansible_sudo_pass"),
-        become_flags=str(_first(merged, "ansible_become_flags", default="")),
+        become_flags=_first(merged, "ansible_become_flags"),
         ssh_config_file=_first(merged, "orch_ssh_config_file", "ansible_ssh_config_file"),
         proxy_jump=proxy_jump_of(" ".join(str(merged.get(k) or "") for k in
                                           ("ansible_ssh_common_args", "ansible_ssh_extra_args"))),

@@ -23,12 +23,16 @@ def _python(value: str) -> str:
 
 class AgentSession:
     def __init__(self, connection: Connection, *, become: bool = False, become_user: str = "root",
-                 become_method: str = "sudo", become_password: str | None = None) -> None:
+                 become_method: str = "sudo", become_password: str | None = None, become_flags: str | None = None,
+                 become_exe: str | None = None, sudo_chdir: str | None = None) -> None:
         self.connection = connection
         self.become = become
         self.become_user = become_user
         self.become_method = become_method
         self.become_password = become_password
+        self.become_flags = connection.options.become_flags if become_flags is None else become_flags
+        self.become_exe = become_exe
+        self.sudo_chdir = sudo_chdir
         self._proc: Process | None = None
         self._ready = False
         self._ids = itertools.count(1)
@@ -49,7 +53,8 @@ class AgentSession:
             preamble = b""
             if self.become:
                 command, preamble = become_mod.wrap(command, self.become_method, self.become_user,
-                                                    self.become_password, self.connection.options.become_flags)
+                                                    self.become_password, self.become_flags, self.become_exe,
+                                                    self.sudo_chdir)
             self._proc = self.connection.start(command)
             self._ready = False
             self._proc.write(preamble + payload(self.connection.options.agent_cache))
@@ -76,9 +81,11 @@ class AgentSession:
             raise HostFailure(f"{python} was not found on the host; orch needs Python 3.8+ there "
                              "(install it, e.g. with the raw module: raw: apt-get install -y python3)",
                              host=self.host)
+        refused = self.become_password is not None and become_mod.rejected(self.become_method, err)
+        if refused:
+            raise HostFailure(f"{refused}: {self._last_line(err)}", host=self.host)
         if "password is required" in lowered or "incorrect password" in lowered or "sorry, try again" in lowered:
-            what = "become password rejected" if self.become_password else "become needs a password (use --ask-become-pass)"
-            raise HostFailure(f"{what}: {self._last_line(err)}", host=self.host)
+            raise HostFailure(f"become needs a password (use --ask-become-pass): {self._last_line(err)}", host=self.host)
         detail = self._last_line(err) or (first.decode("utf-8", "replace").strip()) or f"exit status {rc}"
         raise AgentError(f"the agent did not start: {detail}", host=self.host)
 

@@ -259,8 +259,11 @@ def _copy_dir(step: "StepContext", args: dict, path: str, contents_only: bool) -
         for name in sorted(dirnames):
             dirs.append(os.path.normpath(os.path.join(prefix, rel_root, name)))
         for name in sorted(filenames):
-            with open(os.path.join(root, name), "rb") as handle:
-                content = handle.read()
+            try:
+                with open(os.path.join(root, name), "rb") as handle:
+                    content = handle.read()
+            except OSError as exc:  # a link to nowhere, or round in a circle: the task fails, naming it
+                raise OrchError(f"could not read {os.path.join(root, name)}: {exc.strerror or exc}") from None
             files.append({"path": os.path.normpath(os.path.join(prefix, rel_root, name)),
                           "_checksum": hashlib.sha1(content).hexdigest(),
                           "_content_b64": base64.b64encode(content).decode()})

@@ -30,13 +30,14 @@ class HostTarget:
 
 
 def raw_command(command: str, executable: str | None = None, become: bool = False, method: str = "sudo",
-                user: str = "root", password: str | None = None, flags: str = "") -> tuple[str, bytes]:
+                user: str = "root", password: str | None = None, flags: str | None = None, exe: str | None = None,
+                chdir: str | None = None) -> tuple[str, bytes]:
     """The line ``raw`` runs (and what to send first): ``executable -c`` around it, then become's wrapper."""
     if executable or become:  # become runs one program: the shell line goes through a shell
         command = f"{executable or '/bin/sh'} -c {shlex.quote(command)}"
     if not become:
         return command, b""
-    return wrap(command, method, user, password, flags)
+    return wrap(command, method, user, password, flags, exe, chdir)
 
 
 def run_raw(host: HostConnection, command: str, stdin: bytes = b"", user: str | None = None) -> dict:

@@ -32,7 +32,10 @@ if TYPE_CHECKING:
 MAX_BATCH = 64
 _NOT_BATCHED = frozenset({"include_tasks", "include_role", "import_tasks", "import_role", "meta", "setup",
                           "gather_facts", "raw", "fetch", "script", "uri", "wait_for"})
-_SAME = ("become", "become_user", "become_method", "remote_user", "check_mode", "diff", "environment", "no_log")
+_SAME = ("become", "become_user", "become_method", "become_flags", "remote_user", "check_mode", "diff", "environment", "no_log")
+
+
+_SESSION_PREFIXES = ("ansible_become", "ansible_sudo_", "ansible_su_", "ansible_doas_")
 
 
 def _text(task: Task) -> str:
@@ -43,7 +46,7 @@ def _text(task: Task) -> str:
 def _session_vars(task: Task) -> dict:
     """A task's own ansible_become* and login user variables: they choose its agent session as
     the keywords do, so a batch never mixes users."""
-    return {k: v for k, v in (task.vars or {}).items() if str(k).startswith("ansible_become") or k in USER_VARS}
+    return {k: v for k, v in (task.vars or {}).items() if str(k).startswith(_SESSION_PREFIXES) or k in USER_VARS}
 
 
 def _eligible(worker: Worker, task: Task) -> bool:

@@ -49,19 +49,23 @@ class HostConnection:
 
     def session(self, become: bool | None = None, become_user: str | None = None,
                 become_method: str | None = None, become_password: str | None = None,
-                remote_user: str | None = None) -> AgentSession:
+                remote_user: str | None = None, become_flags: str | None = None, become_exe: str | None = None,
+                sudo_chdir: str | None = None) -> AgentSession:
         become = self.options.become if become is None else become
         user = (become_user or self.options.become_user) if become else ""
-        key = (self._user_key(remote_user), become, user)
+        method = become_method or self.options.become_method
+        password = become_password if become_password is not None else self.options.become_password
+        # Each way of becoming gets its own agent: a task with other flags or a wrong password never
+        # borrows one that a right one started.
+        how = (method, password, become_flags, become_exe, sudo_chdir) if become else ()
+        key = (self._user_key(remote_user), become, user, how)
         connection = self.connection_as(remote_user)
         with self._lock:
             session = self._sessions.get(key)
             if session is None:
-                session = AgentSession(
-                    connection, become=become, become_user=user or "root",
-                    become_method=become_method or self.options.become_method,
-                    become_password=become_password if become_password is not None else self.options.become_password,
-                )
+                session = AgentSession(connection, become=become, become_user=user or "root", become_method=method,
+                                       become_password=password, become_flags=become_flags, become_exe=become_exe,
+                                       sudo_chdir=sudo_chdir)
                 session.start(wait=False)  # its first request carries the ready wait
                 self._sessions[key] = session
             return session

@@ -191,6 +191,9 @@ class PlayRun:
         become = pick(task.become, play.become, opts.become) if become is None else become
         become = _flag(become, "become") if become is not None else None  # None: the host's ansible_become
         become_user, become_method = variable("ansible_become_user"), variable("ansible_become_method")
+        method = str(become_method or pick(task.become_method, play.become_method, opts.become_method) or "")
+        become_flags = variable("ansible_become_flags", f"ansible_{method}_flags")
+        become_flags = pick(task.become_flags, play.become_flags) if become_flags is None else become_flags
         check = pick(task.check_mode, play.check_mode)
         diff = pick(task.diff, play.diff)
         environment = step_environment(templar, [*play.environment, *task.environment], variables, task, name)
@@ -206,7 +209,11 @@ class PlayRun:
                            become_user=become_user or pick(task.become_user, play.become_user, opts.become_user),
                            become_method=become_method or pick(task.become_method, play.become_method,
                                                                opts.become_method),
-                           become_password=variable("ansible_become_password", "ansible_become_pass"),
+                           become_password=variable("ansible_become_password", "ansible_become_pass",
+                                                    f"ansible_{method}_pass"),
+                           become_flags=None if become_flags is None else str(become_flags),
+                           become_exe=variable("ansible_become_exe", f"ansible_{method}_exe"),
+                           sudo_chdir=variable("ansible_sudo_chdir"),
                            environment=environment, delegate_to=delegate, remote_user=remote_user,
                            expect=self._expect(worker, task), timeout=task_timeout(pick(task.timeout, None)),
                            overlay=opts.plan_overlay)
@@ -247,6 +254,7 @@ class PlayRun:
             raise HostFailure(exc.message, location=task.location, task=name) from None
 
     def raw(self, step: StepContext, args: dict) -> dict:
+        from orch.connection.become import rejected
         from orch.engine.adhoc import raw_command, run_raw
 
         if step.check:
@@ -254,12 +262,17 @@ class PlayRun:
         connection = self.connect(step.worker.state) if step.delegate_to is None else self.delegate_connection(step.delegate_to)
         options = connection.options
         become = options.become if step.become is None else step.become
+        method = step.become_method or options.become_method
+        password = step.become_password or self.options.become_password or options.become_password
         command, stdin = raw_command(str(args.get("_raw_params", "")), args.get("executable"), become=bool(become),
-                                     method=step.become_method or options.become_method,
-                                     user=step.become_user or options.become_user or "root",
-                                     password=step.become_password or self.options.become_password
-                                     or options.become_password)
-        return run_raw(connection, command, stdin, user=step.remote_user)
+                                     method=method, user=step.become_user or options.become_user or "root",
+                                     password=password, flags=step.become_flags or options.become_flags,
+                                     exe=step.become_exe, chdir=step.sudo_chdir)
+        result = run_raw(connection, command, stdin, user=step.remote_user)
+        refused = become and password is not None and result.get("failed") and rejected(method, result["stderr"])
+        if refused:  # Ansible fails the task with this message rather than the command's output
+            result["msg"] = refused
+        return result
 
     def included_items(self, task: Task, variables: dict, name: str) -> list:
         return self.pb.included_items(task, variables, name, self.play)

@@ -27,6 +27,9 @@ class StepContext:
     become_user: str | None
     become_method: str | None
     become_password: str | None = None  # from the task's variables (ansible_become_password), if set
+    become_flags: str | None = None  # replace the method's default flags (None: the host's, else the defaults)
+    become_exe: str | None = None  # the program to run instead of sudo/su/doas
+    sudo_chdir: str | None = None  # sudo starts in this folder (ansible_sudo_chdir)
     environment: dict[str, Any] = field(default_factory=dict)
     delegate_to: str | None = None
     remote_user: str | None = None  # the login user this step asks for (None: the host's own)

@@ -243,4 +243,5 @@ class HostWorker:
         return connection.session(become=step.become, become_user=step.become_user,
                                   become_method=step.become_method,
                                   become_password=step.become_password or self.run.options.become_password,
-                                  remote_user=step.remote_user)
+                                  remote_user=step.remote_user, become_flags=step.become_flags,
+                                  become_exe=step.become_exe, sudo_chdir=step.sudo_chdir)

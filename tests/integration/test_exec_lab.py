@@ -115,3 +115,44 @@ def test_become_with_sudo(lab):
     assert "root" in res.stdout
     res = orch("exec", host, "-i", inv, "-b", "--become-user", "orch", "-a", "id -un", "-o")
     assert res.returncode == 0 and "| rc=0 >>\norch" in res.stdout.replace(" \n", "\n")
+
+
+_BECOME_BOOK = """
+- hosts: all
+  gather_facts: false
+  become: true
+  vars: {ansible_become_password: ops-secret}
+  tasks:
+    - {raw: whoami, register: raw_ok}
+    - {command: whoami, register: agent_ok}
+    - {raw: exit 99, vars: {ansible_become_password: BOGUSPASS}, register: raw_bogus, ignore_errors: true}
+    - {command: whoami, vars: {ansible_become_password: BOGUSPASS}, register: agent_bogus, ignore_errors: true}
+    - {raw: echo hi, vars: {ansible_sudo_chdir: /nonexistent_dir}, register: bad_dir, ignore_errors: true}
+    - {raw: pwd, vars: {ansible_sudo_chdir: /}, register: root_dir}
+    - raw: echo "shim=$ORCH_SHIM"
+      vars: {ansible_become_exe: env ORCH_SHIM=via-exe sudo, ansible_become_flags: -H -S -n --preserve-env=ORCH_SHIM}
+      register: shim
+    - {command: whoami, vars: {ansible_become_user: ""}, register: no_user}
+    - assert:
+        that:
+          - raw_ok.stdout_lines[-1] == 'root' and agent_ok.stdout == 'root'
+          - raw_bogus is failed and raw_bogus.msg == 'Incorrect sudo password'
+          - agent_bogus is failed and 'Incorrect sudo password' in agent_bogus.msg
+          - bad_dir is failed and (bad_dir.stdout ~ bad_dir.stderr) is search 'cd.*/nonexistent_dir'
+          - root_dir.stdout_lines[-1] == '/'
+          - shim.stdout_lines[-1] == 'shim=via-exe'
+          - no_user.stdout == 'root'
+"""
+
+
+def test_become_password_exe_flags_and_chdir(lab, tmp_path):
+    """Ansible's become options: a wrong sudo password says so (raw and modules), become_exe and
+    become_flags replace sudo and its flags (-n dropped when a password is given), sudo_chdir."""
+    name = lab.names[0]
+    inv = tmp_path / "inv.ini"
+    inv.write_text(f"{name} ansible_host={lab.address(name)} ansible_user=ops ansible_ssh_private_key_file={lab.key} "
+                   f"orch_known_hosts_file={lab.known_hosts} ansible_python_interpreter=/usr/bin/python3\n")
+    book = tmp_path / "become.yml"
+    book.write_text(_BECOME_BOOK)
+    res = orch("run", str(book), "-i", str(inv))
+    assert res.returncode == 0, res.stdout + res.stderr

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from orch.connection.become import wrap
+from orch.connection.become import rejected, wrap
 from orch.connection.options import host_key_policy, options_for
 from orch.errors import UsageError
 
@@ -47,11 +47,21 @@ def test_bad_values_are_usage_errors():
 
 def test_become_wrapping():
     command, pre = wrap("python3 -c x", "sudo", "root", None)
-    assert command.startswith("sudo -H -n") and pre == b""
+    assert command == "sudo -H -S -n -u root python3 -c x" and pre == b""
     command, pre = wrap("python3 -c x", "sudo", "app user", "s3cret")
-    assert "-S" in command and "'app user'" in command and pre == b"s3cret\n"
+    assert command == "sudo -H -S -p '[orch-become-password]' -u 'app user' python3 -c x" and pre == b"s3cret\n"
     with pytest.raises(UsageError):
         wrap("x", "pbrun", "root", None)
+
+
+def test_become_exe_flags_and_chdir_as_ansible():
+    # Flags replace the defaults; with a password sudo must be allowed to ask (-n goes, also inside -Hn).
+    command, _ = wrap("id", "sudo", "", "pw", flags="-Hn --non-interactive -S --x y", exe="/tmp/shim", chdir="/a b")
+    assert command == "cd '/a b' && /tmp/shim -H -S --x y -p '[orch-become-password]' id"
+    assert wrap("id", "sudo", "u", None, flags="-k")[0] == "sudo -k -u u id"
+    assert wrap("id", "su", "u", None, exe="/tmp/su")[0] == "/tmp/su  u -s /bin/sh -c id"
+    assert rejected("sudo", "[orch-become-password]Sorry, try again.\n") == "Incorrect sudo password"
+    assert rejected("sudo", "sudo: a terminal is required") is None
 
 
 @pytest.mark.parametrize("args,jump", [

@@ -7,25 +7,16 @@ answers ``unknown`` rather than pretending it was skipped.
 
 import glob
 import os
-import re
 import shlex
 import time
 
 from .. import fsview
-from ..context import ModuleFailed
+from ..context import ModuleFailed, expand_user_vars
 
 _GLOB = set("*?[")
-_VAR = re.compile(r"\$(\w+|\{[^}]*\})", re.ASCII)
-
-
 def expand_vars(argv, env):
     """``$NAME``/``${NAME}`` and ``~`` in each argument, as Ansible's command does (unknown names stay)."""
-    def value(match):
-        name = match.group(1)
-        name = name[1:-1] if name.startswith("{") else name
-        return env.get(name, match.group(0))
-
-    return [os.path.expanduser(_VAR.sub(value, arg)) if "$" in arg or arg.startswith("~") else arg for arg in argv]
+    return [expand_user_vars(arg, env) for arg in argv]
 
 
 def argv_of(args):

@@ -32,9 +32,9 @@ def copy(ctx, args, module="copy"):
     dest = args.get("dest")
     if not dest:
         raise ModuleFailed("dest is required")
-    dest = os.path.expanduser(str(dest))
+    dest = ctx.path(dest)
     if files.is_true(args.get("remote_src")) and args.get("src"):
-        src = os.path.expanduser(str(args["src"]))
+        src = ctx.path(args["src"])
         entry = fsview.lookup(ctx, src, follow=True)
         if not entry.exists:
             raise ModuleFailed("Source %s not found" % src, path=src)

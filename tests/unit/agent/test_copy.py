@@ -109,6 +109,16 @@ def test_remote_src_file_and_directory(agent, tmp_path):
     assert agent.run("copy", contents)["changed"] and (tmp_path / "flat/sub/b").exists()
 
 
+def test_paths_read_the_hosts_environment(agent, tmp_path):
+    """dest and a remote src are `type: path`: $NAME from the host's and the task's environment, then ~."""
+    (tmp_path / "a").write_bytes(b"A")
+    args = {"src": "${SRC_DIR}/a", "dest": "$DEST_DIR/b", "remote_src": True}
+    out = agent.session.run("copy", args, environment={"SRC_DIR": str(tmp_path), "DEST_DIR": str(tmp_path)})
+    assert out["changed"] and (tmp_path / "b").read_bytes() == b"A"
+    missing = agent.run("copy", {"src": "$ORCH_NO_SUCH_VAR/a", "dest": str(tmp_path / "c"), "remote_src": True})
+    assert missing["failed"] and "$ORCH_NO_SUCH_VAR/a not found" in missing["msg"]
+
+
 def test_large_remote_copy_streams(agent, tmp_path):
     src = tmp_path / "big"
     with open(src, "wb") as handle:
