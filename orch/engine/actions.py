@@ -209,7 +209,24 @@ def _send_large_file(step: "StepContext", args: dict, path: str) -> dict:
     return step.agent_run("copy", dict(wire, _staged=staged))
 
 
+def copy_args_problem(args: dict) -> str | None:
+    """What Ansible's copy action says of its arguments before it does anything, in its order."""
+    src, content, dest = args.get("src"), args.get("content"), args.get("dest")
+    if not src and content is None:
+        return "src (or content) is required"
+    if not dest:
+        return "dest is required"
+    if src and content is not None:
+        return "src and content are mutually exclusive"
+    if content is not None and str(dest).endswith("/"):
+        return "can not use content with a dir as dest"
+    return None
+
+
 def copy(step: "StepContext", args: dict) -> dict:
+    problem = copy_args_problem(args)
+    if problem:
+        raise OrchError(problem)
     if args.get("src") is not None and "content" not in args and not args.get("remote_src") and not step.diff:
         path = step.find_file(str(args["src"]), "files", allow_dir=True)
         if os.path.isfile(path) and os.path.getsize(path) > STAGE_LIMIT:
@@ -241,6 +258,8 @@ def batch_step(step: "StepContext", module: str, args: dict) -> tuple[str, dict]
         wired_args, content = _rendered(step, args)
         return ("template", _wire(wired_args, content, inline=True)) if len(content) <= INLINE_LIMIT else None
     if module == "copy":
+        if copy_args_problem(args):
+            return None  # fails alone, as copy() says
         found = _copy_content(step, args)
         if found is None:
             return ("copy", args) if args.get("remote_src") else None

@@ -98,7 +98,9 @@ def _single(ctx, args, dest, item, basename):
         dest = os.path.join(dest, basename)
     else:
         changed_dirs = False
-        if basename and fsview.lookup(ctx, dest, follow=True).isdir:
+        if fsview.lookup(ctx, dest, follow=True).isdir:
+            if not basename:  # content has no name to put inside the folder
+                raise ModuleFailed("can not use content with a dir as dest", dest=dest)
             dest = os.path.join(dest, basename)
     plan = _plan_file(ctx, args, dest, item)
     if plan.get("needs_content"):

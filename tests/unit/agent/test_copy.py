@@ -119,6 +119,11 @@ def test_paths_read_the_hosts_environment(agent, tmp_path):
     assert missing["failed"] and "$ORCH_NO_SUCH_VAR/a not found" in missing["msg"]
 
 
+def test_content_into_an_existing_folder_is_refused(agent, tmp_path):
+    out = agent.run("copy", {"dest": str(tmp_path), "_content_b64": b64(b"x")})
+    assert out["failed"] and out["msg"] == "can not use content with a dir as dest"
+
+
 def test_large_remote_copy_streams(agent, tmp_path):
     src = tmp_path / "big"
     with open(src, "wb") as handle:
