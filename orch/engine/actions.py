@@ -15,6 +15,7 @@ import re
 import time
 from typing import TYPE_CHECKING, Any
 
+from orch.engine import copy_walk
 from orch.engine.facts import variable_name_problem
 from orch.engine.include_vars import include_vars
 from orch.errors import HostFailure, OrchError, TemplateError, UndefinedVariableError
@@ -269,25 +270,25 @@ def batch_step(step: "StepContext", module: str, args: dict) -> tuple[str, dict]
 
 
 def _copy_dir(step: "StepContext", args: dict, path: str, contents_only: bool) -> dict:
-    """A directory ``src``: its tree goes over in one message (without a trailing '/', the dir itself)."""
+    """A directory ``src``: its tree goes over in one message (without a trailing '/', the dir itself);
+    links stay links where Ansible keeps them (copy_walk.py)."""
     base = path.rstrip("/")
-    prefix = "" if contents_only else os.path.basename(base)
-    files, dirs = [], [prefix] if prefix else []
-    for root, dirnames, filenames in os.walk(base):
-        rel_root = os.path.relpath(root, base)
-        for name in sorted(dirnames):
-            dirs.append(os.path.normpath(os.path.join(prefix, rel_root, name)))
-        for name in sorted(filenames):
-            try:
-                with open(os.path.join(root, name), "rb") as handle:
-                    content = handle.read()
-            except OSError as exc:  # a link to nowhere, or round in a circle: the task fails, naming it
-                raise OrchError(f"could not read {os.path.join(root, name)}: {exc.strerror or exc}") from None
-            files.append({"path": os.path.normpath(os.path.join(prefix, rel_root, name)),
-                          "_checksum": hashlib.sha1(content).hexdigest(),
-                          "_content_b64": base64.b64encode(content).decode()})
+    tree = copy_walk.walk(base, "" if contents_only else os.path.basename(base),
+                          local_follow=args.get("local_follow", True) is not False)
+    files = []
+    for source, rel in tree.files:
+        try:
+            with open(source, "rb") as handle:
+                content = handle.read()
+        except OSError as exc:  # unreadable: the task fails, naming it
+            raise OrchError(f"could not read {source}: {exc.strerror or exc}") from None
+        files.append({"path": rel, "_checksum": hashlib.sha1(content).hexdigest(),
+                      "_content_b64": base64.b64encode(content).decode()})
+    dirs = tree.dirs
     wire = {k: v for k, v in args.items() if k not in ("src", "content")}
     wire.update(_files=files, _dirs=dirs)
+    if tree.links:
+        wire["_links"] = [{"path": rel, "target": target} for target, rel in tree.links]
     return step.agent_run("copy", wire)
 
 

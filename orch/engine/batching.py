@@ -82,7 +82,7 @@ def batch_run(worker: Worker, items: list, start: int) -> list[Task]:
 
 class _Pending:
     """A task of the run on its way through the pipeline."""
-    __slots__ = ("task", "name", "variables", "started", "step", "wire", "result")
+    __slots__ = ("task", "name", "variables", "started", "step", "wire", "result", "alone")
 
     def __init__(self, task: Task, name: str, variables: dict) -> None:
         self.task, self.name, self.variables = task, name, variables
@@ -90,6 +90,7 @@ class _Pending:
         self.step: StepContext | None = None
         self.wire: tuple[str, dict] | None = None
         self.result: dict | None = None
+        self.alone = False  # cannot share the trip: it runs on its own, after the steps before it
 
 
 def run_batch(worker: Worker, tasks: list[Task]) -> tuple[str, int]:
@@ -115,12 +116,12 @@ def run_batch(worker: Worker, tasks: list[Task]) -> tuple[str, int]:
             if item.result is not None:
                 continue
             item.step = pipeline.prepare(worker, task, variables, item.name)
-            if item.step.expect is not None:  # applying a saved plan: each step is checked on its own
-                item.result = pipeline.attempts(worker, task, variables, item.name)
-                break
-            item.wire = actions.batch_step(item.step, task.module, item.step.args)
-            if item.wire is None:  # e.g. a large file: this one goes on its own, the run ends here
-                item.result = pipeline.attempts(worker, task, variables, item.name)
+            # Applying a saved plan (each step is checked on its own), or e.g. a large file: this one
+            # goes alone once the steps before it have run, and the run ends with it.
+            item.wire = None if item.step.expect is not None else actions.batch_step(item.step, task.module,
+                                                                                     item.step.args)
+            if item.wire is None:
+                item.alone = True
                 break
         except (TemplateError, OrchError) as exc:
             item.result = pipeline.error_result(worker, task, exc)
@@ -130,7 +131,9 @@ def run_batch(worker: Worker, tasks: list[Task]) -> tuple[str, int]:
     sent = [p for p in pending if p.result is None and p.wire is not None]
     results = pipeline.send_batch(worker, [p.step for p in sent], [p.wire for p in sent])
     for item in pending:
-        if item.result is None:
+        if item.alone:
+            item.result = pipeline.attempts(worker, item.task, item.variables, item.name)
+        elif item.result is None:
             if not results:
                 break  # the agent stopped at an earlier failure: this step never ran
             item.result = pipeline.judge(worker, item.task, results.pop(0), item.variables, item.name)

@@ -43,7 +43,7 @@ def copy(ctx, args, module="copy"):
         item = {"source": entry, "mode": _mode_octal(entry.mode)}
         return _single(ctx, args, dest, item, os.path.basename(src))
     if "_files" in args or "_dirs" in args:
-        return _tree(ctx, args, dest, args.get("_files") or [], args.get("_dirs") or [])
+        return _tree(ctx, args, dest, args.get("_files") or [], args.get("_dirs") or [], links=args.get("_links") or [])
     if args.get("_staged"):
         return _from_staged(ctx, args, dest)
     item = _item_from(args)
@@ -239,10 +239,10 @@ def _make_dirs(ctx, args, path):
     return changed
 
 
-def _tree(ctx, args, dest, file_specs, dirs, sources=None):
-    """A directory copy: dest/rel for every dir and file the controller listed."""
+def _tree(ctx, args, dest, file_specs, dirs, sources=None, links=()):
+    """A directory copy: dest/rel for every dir, file and link the controller listed."""
     dest = dest.rstrip("/") or "/"
-    for rel in [s.get("path", "") for s in file_specs] + list(dirs):
+    for rel in [s.get("path", "") for s in list(file_specs) + list(links)] + list(dirs):
         if rel.startswith("/") or ".." in rel.split("/"):
             raise ModuleFailed("unsafe path in a directory copy: %s" % rel, dest=dest)
     plans = []
@@ -269,12 +269,32 @@ def _tree(ctx, args, dest, file_specs, dirs, sources=None):
         changed = changed or result["changed"]
         if plan["diff"]:
             diffs.append(plan["diff"])
+    for link in links:
+        path = os.path.join(dest, link["path"])
+        changed = _make_dirs(ctx, args, os.path.dirname(path)) or changed
+        changed = _link(ctx, path, str(link["target"])) or changed
     out = {"changed": changed, "dest": dest + "/", "state": "directory"}
     if args.get("src"):
         out["src"] = args["src"]
     if ctx.diff:
         out["diff"] = diffs
     return out
+
+
+def _link(ctx, path, target):
+    """A link the source folder had (kept as a link, as Ansible's copy does): made or pointed anew."""
+    if os.path.islink(path) and os.readlink(path) == target:
+        return False
+    if ctx.check:
+        return True
+    try:
+        if os.path.islink(path) or os.path.isfile(path):
+            os.unlink(path)
+        os.symlink(target, path)
+    except OSError as exc:
+        raise ModuleFailed("cannot link %s to %s: %s" % (path, target, exc.strerror or exc), path=path)
+    fsview.forget(ctx, path)
+    return True
 
 
 def _needs_bytes(ctx, args, path, item):

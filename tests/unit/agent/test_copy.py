@@ -119,6 +119,20 @@ def test_paths_read_the_hosts_environment(agent, tmp_path):
     assert missing["failed"] and "$ORCH_NO_SUCH_VAR/a not found" in missing["msg"]
 
 
+def test_a_folder_copy_keeps_the_links_it_is_given(agent, tmp_path):
+    dest = tmp_path / "out"
+    args = {"dest": str(dest), "_dirs": ["d"], "_files": [{"path": "d/f", "_content_b64": b64(b"f")}],
+            "_links": [{"path": "d/up", "target": "../"}, {"path": "d/gone", "target": "nowhere"}]}
+    assert agent.check("copy", args)["changed"] and not dest.exists()
+    assert agent.run("copy", args)["changed"]
+    assert os.readlink(dest / "d/up") == "../" and os.readlink(dest / "d/gone") == "nowhere"
+    assert not agent.run("copy", args)["changed"]
+    moved = dict(args, _links=[{"path": "d/up", "target": "f"}])
+    assert agent.run("copy", moved)["changed"] and os.readlink(dest / "d/up") == "f"
+    unsafe = agent.run("copy", dict(args, _links=[{"path": "../x", "target": "y"}]))
+    assert unsafe["failed"] and "unsafe path" in unsafe["msg"]
+
+
 def test_content_into_an_existing_folder_is_refused(agent, tmp_path):
     out = agent.run("copy", {"dest": str(tmp_path), "_content_b64": b64(b"x")})
     assert out["failed"] and out["msg"] == "can not use content with a dir as dest"

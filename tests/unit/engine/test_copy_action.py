@@ -1,4 +1,4 @@
-"""copy's controller side: its argument checks as Ansible's action words them, folders with bad links."""
+"""copy's controller side: its argument checks as Ansible's action words them, folders with links."""
 
 from __future__ import annotations
 
@@ -6,15 +6,33 @@ import os
 
 import pytest
 
-from orch.engine.actions import _copy_dir, copy_args_problem
-from orch.errors import OrchError
+from orch.engine.actions import copy_args_problem
+from orch.engine.copy_walk import walk
 
 
-def test_a_link_round_in_a_circle_is_named(tmp_path):
-    (tmp_path / "src").mkdir()
-    os.symlink("loop", tmp_path / "src" / "loop")
-    with pytest.raises(OrchError, match=r"could not read .*src/loop: Too many levels of symbolic links"):
-        _copy_dir(None, {}, str(tmp_path / "src"), contents_only=False)
+def _tree(tmp_path):
+    src = tmp_path / "src"
+    (src / "sub").mkdir(parents=True)
+    (src / "f.txt").write_text("f")
+    (tmp_path / "outside").mkdir()
+    (tmp_path / "outside" / "o.txt").write_text("o")
+    os.symlink("../f.txt", src / "sub" / "to_file")
+    os.symlink("../../outside", src / "sub" / "to_dir")
+    os.symlink("../", src / "sub" / "circle")
+    os.symlink("loop", src / "loop")
+    os.symlink("nowhere", src / "broken")
+    return src
+
+
+def test_links_followed_or_kept_as_ansible(tmp_path):
+    src = _tree(tmp_path)
+    tree = walk(str(src), "src")
+    assert sorted(rel for _, rel in tree.files) == ["src/f.txt", "src/sub/to_dir/o.txt", "src/sub/to_file"]
+    assert sorted(tree.dirs) == ["src", "src/sub", "src/sub/to_dir"]
+    assert sorted(tree.links) == [("../", "src/sub/circle"), ("loop", "src/loop"), ("nowhere", "src/broken")]
+    kept = walk(str(src), "", local_follow=False)
+    assert sorted(rel for _, rel in kept.files) == ["f.txt"] and kept.dirs == ["sub"]
+    assert len(kept.links) == 5
 
 
 @pytest.mark.parametrize("args,problem", [
