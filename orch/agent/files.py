@@ -154,6 +154,7 @@ def atomic_write(path: str, data=None, source: str = None, mode: int = None, uid
         current = None
     if mode is None:
         mode = stat.S_IMODE(current.st_mode) if current else 0o666 & ~_umask()
+    asked = (uid, gid)
     if current is not None:
         uid = current.st_uid if uid == -1 else uid
         gid = current.st_gid if gid == -1 else gid
@@ -175,7 +176,13 @@ def atomic_write(path: str, data=None, source: str = None, mode: int = None, uid
             if current is not None:
                 _copy_xattrs(path, handle.fileno())
             if uid != -1 or gid != -1:
-                os.fchown(handle.fileno(), uid, gid)
+                try:
+                    os.fchown(handle.fileno(), uid, gid)
+                except PermissionError:
+                    # Keeping the old file's owner is best effort, as in Ansible (a user overwriting
+                    # another's file in a folder it may write); an owner that was asked for is not.
+                    if asked != (-1, -1):
+                        raise
             os.fchmod(handle.fileno(), mode)  # after chown: chown clears setuid bits
         if mtime is not None:
             os.utime(tmp, (mtime, mtime))

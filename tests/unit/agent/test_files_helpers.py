@@ -5,7 +5,10 @@ from __future__ import annotations
 import hashlib
 import os
 import re
+import shutil
 import subprocess
+import tempfile
+from pathlib import Path
 
 import pytest
 
@@ -45,6 +48,40 @@ def test_atomic_write_keeps_mode_and_owner_of_the_file_it_replaces(tmp_path):
     st = os.stat(path)
     assert path.read_bytes() == b"new" and (st.st_mode & 0o7777, st.st_uid, st.st_gid) == (0o640, 65534, 65534)
     assert _temps(tmp_path) == []
+
+
+def _as_nobody(fn) -> int:
+    """Run ``fn`` in a child that is user nobody; its exit status (0: no exception)."""
+    pid = os.fork()
+    if pid == 0:  # pragma: no cover - the child
+        try:
+            os.setgid(65534)
+            os.setuid(65534)
+            fn()
+            os._exit(0)
+        except BaseException:
+            os._exit(1)
+    return os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1])
+
+
+def test_another_users_file_in_a_shared_folder_is_replaced_as_ansible_does(tmp_path):
+    """Keeping the old owner is best effort: nobody overwrites root's 0666 file in a 0777 folder."""
+    if os.getuid() != 0:
+        pytest.skip("needs root to act as another user")
+    shared = Path(tempfile.mkdtemp())  # pytest's own folders are closed to other users
+    try:
+        os.chmod(shared, 0o777)
+        path = shared / "file.txt"
+        path.write_text("bar")
+        os.chmod(path, 0o666)
+        assert _as_nobody(lambda: files.atomic_write(str(path), data=b"baz")) == 0
+        st = os.stat(path)
+        assert path.read_bytes() == b"baz" and st.st_uid == 65534 and st.st_mode & 0o777 == 0o666
+        # An owner that was asked for still fails when it cannot be given.
+        assert _as_nobody(lambda: files.atomic_write(str(path), data=b"qux", uid=0)) == 1
+        assert path.read_bytes() == b"baz"
+    finally:
+        shutil.rmtree(shared)
 
 
 def test_atomic_write_keeps_the_extended_attributes_of_the_file_it_replaces(tmp_path):
