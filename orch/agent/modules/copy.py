@@ -311,14 +311,18 @@ def _remote_tree(ctx, args, src, dest):
     root = src.rstrip("/") or "/"
     if not src.endswith("/"):
         dest = os.path.join(dest, os.path.basename(root))
-    specs, dirs, sources = [], [], {}
+    keep_links = not files.is_true(args.get("local_follow", True))  # links stay links, as copytree(symlinks=True)
+    specs, dirs, sources, links = [], [], {}, []
     for current, dirnames, filenames in os.walk(root):
         rel_dir = os.path.relpath(current, root)
-        for name in sorted(dirnames):
-            dirs.append(os.path.normpath(os.path.join(rel_dir, name)))
-        for name in sorted(filenames):
-            rel = os.path.normpath(os.path.join(rel_dir, name))
-            entry = fsview.lookup(ctx, os.path.join(current, name), follow=True)
-            sources[rel] = {"source": entry, "mode": _mode_octal(entry.mode)}
-            specs.append({"path": rel})
-    return _tree(ctx, args, dest, specs, dirs, sources)
+        for name in sorted(dirnames + filenames):
+            rel, path = os.path.normpath(os.path.join(rel_dir, name)), os.path.join(current, name)
+            if keep_links and os.path.islink(path):
+                links.append({"path": rel, "target": os.readlink(path)})
+            elif name in dirnames:
+                dirs.append(rel)
+            else:
+                entry = fsview.lookup(ctx, path, follow=True)
+                sources[rel] = {"source": entry, "mode": _mode_octal(entry.mode)}
+                specs.append({"path": rel})
+    return _tree(ctx, args, dest, specs, dirs, sources, links)

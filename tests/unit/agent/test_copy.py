@@ -133,6 +133,21 @@ def test_a_folder_copy_keeps_the_links_it_is_given(agent, tmp_path):
     assert unsafe["failed"] and "unsafe path" in unsafe["msg"]
 
 
+def test_a_remote_folder_copy_keeps_links_without_local_follow(agent, tmp_path):
+    src = tmp_path / "src"
+    (src / "sub").mkdir(parents=True)
+    (src / "sub" / "f").write_text("f")
+    os.symlink("sub/f", src / "link")
+    os.symlink("sub", src / "dirlink")
+    kept = agent.run("copy", {"src": str(src) + "/", "dest": str(tmp_path / "kept"), "remote_src": True,
+                              "local_follow": False})
+    assert kept["changed"] and os.readlink(tmp_path / "kept/link") == "sub/f"
+    assert os.readlink(tmp_path / "kept/dirlink") == "sub"
+    followed = agent.run("copy", {"src": str(src) + "/", "dest": str(tmp_path / "followed"), "remote_src": True})
+    assert followed["changed"] and not os.path.islink(tmp_path / "followed/link")
+    assert (tmp_path / "followed/link").read_text() == "f"
+
+
 def test_content_into_an_existing_folder_is_refused(agent, tmp_path):
     out = agent.run("copy", {"dest": str(tmp_path), "_content_b64": b64(b"x")})
     assert out["failed"] and out["msg"] == "can not use content with a dir as dest"
