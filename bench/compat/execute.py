@@ -77,6 +77,17 @@ def inventory_text(host: Host) -> str:
     return "[testgroup]\ntesthost " + " ".join(f"{k}={v!r}" for k, v in variables.items()) + "\n"
 
 
+def locales() -> Path:
+    """en_US.UTF-8, which ansible-test's containers have and targets set (tags' list-tasks output),
+    compiled once from this machine's locale sources; C.UTF-8 is built into glibc."""
+    folder = CACHE / "locale"
+    if not (folder / "en_US.UTF-8").is_dir():
+        folder.mkdir(parents=True, exist_ok=True)
+        subprocess.run(["localedef", "-i", "en_US", "-f", "UTF-8", str(folder / "en_US.UTF-8")], check=True,
+                       capture_output=True)
+    return folder
+
+
 def environment(engine: str, source: Path, output_dir: Path, inventory: Path, config: Path,
                 target_aliases: list[str]) -> dict[str, str]:
     """ansible-test's environment for an integration target (junit callback and coverage left out)."""
@@ -84,7 +95,7 @@ def environment(engine: str, source: Path, output_dir: Path, inventory: Path, co
     if engine == "orch":
         path = f"{SHIM}{os.pathsep}{path}"
     env = {
-        "LC_ALL": "C.UTF-8", "PATH": path, "HOME": os.environ.get("HOME", "/root"),
+        "LC_ALL": "C.UTF-8", "LOCPATH": str(locales()), "PATH": path, "HOME": os.environ.get("HOME", "/root"),
         "ANSIBLE_PYTHON_MODULE_RLIMIT_NOFILE": "1024", "ANSIBLE_FORCE_COLOR": "false",
         "ANSIBLE_FORCE_HANDLERS": "true", "ANSIBLE_HOST_PATTERN_MISMATCH": "error", "ANSIBLE_INVENTORY": "/dev/null",
         "ANSIBLE_DEPRECATION_WARNINGS": "false", "ANSIBLE_HOST_KEY_CHECKING": "false",
