@@ -242,14 +242,16 @@ class PlayRun:
         return guard.expect(worker.state.name, step_key(task, worker.item_index))
 
     def validate(self, task: Task, args: dict, name: str) -> dict:
-        # Found at load, reported now that a host reached the task (validate_args words InvalidOptions itself).
-        if task.problem is not None and not isinstance(task.problem, registry.InvalidOptions):
+        # Found at load, reported now that a host reached the task (validate_args words unknown options
+        # itself, as Ansible's module does: the msg without the task's place, which the task event has).
+        if task.problem is not None and not isinstance(task.problem, (registry.InvalidOptions,
+                                                                      registry.UnsupportedOptions)):
             raise HostFailure(f"{task.problem.location}: {task.problem.message}", location=task.problem.location,
                               task=name)
         if task.foreign is not None or task.action_plugin is not None:
             return dict(args)  # the module (the action plugin) checks its own arguments, from its own spec
         try:
-            return registry.validate_args(task.module, args, task.location)
+            return registry.validate_args(task.module, args, task.location, task.action)
         except OrchError as exc:
             raise HostFailure(exc.message, location=task.location, task=name) from None
 

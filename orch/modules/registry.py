@@ -77,6 +77,22 @@ class InvalidOptions(ParseError):
     """Unknown option names of an OPTION_NAMES_AT_RUN action: validate_args reports them again at run time."""
 
 
+class UnsupportedOptions(ParseError):
+    """Unknown option names of a module, found at load; the task fails with validate_args' words when it runs."""
+
+
+def unsupported_message(info: ModuleInfo, written: str, bad: list[str]) -> str:
+    """Ansible's msg for unknown module options: the task's own spelling of the module, sorted names."""
+    if info.name == "shell" and "expand_argument_vars" in bad:
+        return f"Unsupported parameters for ({written}) module: expand_argument_vars"  # its action's own check
+    spec = info.spec or {}
+    names = ", ".join(sorted(spec))
+    aliases = sorted(alias for opts in spec.values() for alias in opts.get("aliases", ()))
+    if aliases:
+        names += f" ({', '.join(aliases)})"
+    return f"Unsupported parameters for ({written}) module: {', '.join(sorted(bad))}. Supported parameters include: {names}."
+
+
 def _invalid_options(info: ModuleInfo, args: Mapping[str, Any], known: Mapping[str, str]) -> str | None:
     bad = [str(key) for key in args if key not in known]
     return f"Invalid options for {info.name}: {','.join(bad)}" if bad else None
@@ -94,8 +110,8 @@ def check_arg_names(module: str, args: Mapping[str, Any], location: Location | N
         if key not in known:
             if key == "_raw_params":
                 raise ParseError(f"module {info.name!r} does not take free-form arguments", location=location)
-            raise ParseError(f"module {info.name!r} has no argument {key!r}{suggest(str(key), known)}",
-                             location=location_of_key(args, location))
+            raise UnsupportedOptions(f"module {info.name!r} has no argument {key!r}{suggest(str(key), known)}",
+                                     location=location_of_key(args, location))
 
 
 def check_required(module: str, args: Mapping[str, Any], location: Location | None = None) -> None:
@@ -187,8 +203,11 @@ def _backend_args(module: str, backend: str, passed: Mapping[str, Any], location
     return out
 
 
-def validate_args(module: str, args: Mapping[str, Any], location: Location | None = None) -> dict[str, Any]:
-    """Post-templating check: aliases resolved, types converted, defaults filled."""
+def validate_args(module: str, args: Mapping[str, Any], location: Location | None = None,
+                  written: str | None = None) -> dict[str, Any]:
+    """Post-templating check: aliases resolved, types converted, defaults filled.
+
+    ``written`` is the module's name as the task spells it (Ansible's message for unknown options names it)."""
     info = get_info(module)
     if info.spec is None:
         return dict(args)
@@ -201,10 +220,10 @@ def validate_args(module: str, args: Mapping[str, Any], location: Location | Non
     if backend:
         out.update(_backend_args(info.name, backend, {k: v for k, v in args.items() if k not in known}, location))
         args = {k: v for k, v in args.items() if k in known}
+    bad = [str(key) for key in args if key not in known]
+    if bad:
+        raise UnsupportedOptions(unsupported_message(info, written or info.name, bad), location=location)
     for key, value in args.items():
-        if key not in known:
-            raise ParseError(f"module {info.name!r} has no argument {key!r}{suggest(str(key), known)}",
-                             location=location)
         name = known[key]
         if name in out and key != name:
             raise ParseError(f"module {info.name!r}: {key!r} and {name!r} are the same argument", location=location)

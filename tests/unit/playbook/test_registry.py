@@ -64,6 +64,17 @@ def test_validation_errors(module, args, message):
         assert err.value.location == LOC
 
 
+def test_unknown_options_fail_in_ansible_words():
+    """The task's msg as Ansible's module words it, the module named as the task spells it, no location."""
+    with pytest.raises(ParseError) as err:
+        validate_args("raw", {"_raw_params": "x", "zz": 1, "aa": 2}, LOC, "ansible.builtin.raw")
+    assert err.value.message == ("Unsupported parameters for (ansible.builtin.raw) module: aa, zz. "
+                                 "Supported parameters include: _raw_params, executable.")
+    with pytest.raises(ParseError) as err:  # shell's own check, before command's
+        validate_args("shell", {"_raw_params": "x", "expand_argument_vars": False, "zz": 1}, LOC, "shell")
+    assert err.value.message == "Unsupported parameters for (shell) module: expand_argument_vars"
+
+
 def test_check_arg_names():
     check_arg_names("copy", {"src": "a", "dest": "b", "attr": "x"})
     with pytest.raises(ParseError, match="has no argument 'stat' \\(did you mean 'state'\\?\\)"):
