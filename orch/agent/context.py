@@ -121,8 +121,11 @@ class Context:
             overlay = self.agent.state["overlay"] = Overlay()
         return overlay if self.check else HostView(overlay)
 
-    def run(self, argv, shell: bool = False, cwd=None, stdin=None, env=None, executable=None):
-        """Run a command without a shell (argv) unless ``shell``; returns (rc, stdout, stderr)."""
+    def run(self, argv, shell: bool = False, cwd=None, stdin=None, env=None, executable=None, start_errors=False):
+        """Run a command without a shell (argv) unless ``shell``; returns (rc, stdout, stderr).
+
+        A program that cannot be started gives a shell's rc and message, or, with ``start_errors``,
+        its OSError (the command module reports it as Ansible's does)."""
         full_env = dict(os.environ)
         # Like Ansible's get_bin_path: a login user's PATH often lacks the sbin dirs (useradd, service).
         path = full_env.get("PATH", "/usr/bin:/bin").split(":")
@@ -135,13 +138,22 @@ class Context:
         try:
             rc, out, err = run_process(argv, shell=shell, cwd=cwd, env=full_env, executable=executable,
                                        stdin=stdin.encode() if isinstance(stdin, str) else stdin)
-        except FileNotFoundError as exc:
-            return 127, "", "%s: %s" % (exc.filename or argv[0], exc.strerror)
-        except PermissionError as exc:
-            return 126, "", "%s: %s" % (exc.filename or argv[0], exc.strerror)
-        except NotADirectoryError as exc:
-            return 1, "", "%s: %s" % (cwd, exc.strerror)
+        except OSError as exc:
+            if start_errors:
+                raise
+            return _start_failure(exc, argv, cwd)
         return rc, _text(out), _text(err)
+
+
+def _start_failure(exc: OSError, argv, cwd):
+    """A shell's rc and message for a program that could not be started."""
+    if isinstance(exc, FileNotFoundError):
+        return 127, "", "%s: %s" % (exc.filename or argv[0], exc.strerror)
+    if isinstance(exc, PermissionError):
+        return 126, "", "%s: %s" % (exc.filename or argv[0], exc.strerror)
+    if isinstance(exc, NotADirectoryError):
+        return 1, "", "%s: %s" % (cwd, exc.strerror)
+    raise exc
 
 
 def _text(data: bytes) -> str:

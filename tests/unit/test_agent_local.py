@@ -64,6 +64,13 @@ def test_shell_and_failure(session, tmp_path):
     assert result["stdout"] == "out" and result["stderr"] == "err"
 
 
+def test_command_that_cannot_start_fails_as_ansible_reports_it(session):
+    result = session.run("command", {"_raw_params": "orch-no-such-program --flag"})
+    assert result["failed"] and not result["changed"] and result["rc"] == 2
+    assert (result["stdout"], result["stderr"], result["msg"]) == ("", "", "Error executing command.")
+    assert result["cmd"] == "orch-no-such-program --flag"
+
+
 def test_commands_cannot_read_the_protocol_stream(session):
     # A command reading stdin must get EOF, not the agent's next requests.
     result = session.run("shell", {"_raw_params": "cat; echo done"})

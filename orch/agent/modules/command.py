@@ -95,7 +95,13 @@ def execute(ctx, args, cmd, shell=False, executable=None, expanded=None):
     if stdin is not None and args.get("stdin_add_newline", True):
         stdin = str(stdin) + "\n"
     start = time.time()
-    rc, out, err = ctx.run(expanded or cmd, shell=shell, cwd=chdir, stdin=stdin, executable=executable)
+    try:
+        rc, out, err = ctx.run(expanded or cmd, shell=shell, cwd=chdir, stdin=stdin, executable=executable,
+                               start_errors=True)
+    except OSError as exc:  # Ansible's shape: its errno as rc, no output, the command as one line
+        return {"failed": True, "changed": False, "rc": exc.errno, "stdout": "", "stderr": "",
+                "stdout_lines": [], "stderr_lines": [], "msg": "Error executing command.", "exception": str(exc),
+                "cmd": cmd if isinstance(cmd, str) else " ".join(shlex.quote(a) for a in cmd)}
     end = time.time()
     if args.get("strip_empty_ends", True):
         out, err = out.rstrip("\r\n"), err.rstrip("\r\n")
