@@ -271,13 +271,10 @@ def _child(entry, manifest, payload, env, out, err, stale):
             code = exc.code or 0
         else:
             message = "%s\n" % exc.code
+    except Exception as first:  # as Ansible 2.19's module runner: a failed result that names the exception
+        _report_exception(first)
     except BaseException as first:
-        try:
-            import traceback
-
-            message = traceback.format_exc()
-        except BaseException as exc:  # formatting itself failed: say both
-            message = "%r (and while formatting its traceback: %r)\n" % (first, exc)
+        message = _traceback_text(first)
     finally:
         try:
             if message:
@@ -289,6 +286,22 @@ def _child(entry, manifest, payload, env, out, err, stale):
             sys.stderr.flush()
         finally:
             os._exit(code)
+
+
+def _traceback_text(first):
+    try:
+        import traceback
+
+        return traceback.format_exc()
+    except BaseException as exc:  # formatting itself failed: say both
+        return "%r (and while formatting its traceback: %r)\n" % (first, exc)
+
+
+def _report_exception(exc):
+    """The result Ansible's controller makes of a module's unhandled exception (its traceback kept)."""
+    text = str(exc) or type(exc).__name__
+    sys.stdout.write("\n" + json.dumps({"failed": True, "msg": "Task failed: Module failed: %s" % text,
+                                        "exception": _traceback_text(exc)}) + "\n")
 
 
 def result_of(stdout, stderr, rc):

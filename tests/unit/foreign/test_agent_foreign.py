@@ -98,8 +98,10 @@ def test_junk_around_json_and_a_crash(book, session):
     ok = _run(session, pkg, {"text": "hi"})
     assert ok["text"] == "HI" and any("noise before the result" in w for w in ok["warnings"])
     crash = _run(session, pkg, {"text": "crash"})
-    assert crash["failed"] and "shout crashed on purpose" in crash["module_stderr"]
-    assert "noise before the result" in crash["module_stdout"] and crash["rc"] == 1
+    # Ansible 2.19's shape for a module's exception: its message in msg, the traceback in exception
+    assert crash["failed"] and crash["msg"] == "Task failed: Module failed: shout crashed on purpose"
+    assert "RuntimeError: shout crashed on purpose" in crash["exception"]
+    assert any("noise before the result" in w for w in crash["warnings"])
     # the agent survived the crash and its sys.exit
     assert session.run("ping", {})["ping"] == "pong"
 
