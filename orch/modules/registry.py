@@ -143,9 +143,7 @@ def _convert(value: Any, opts: dict[str, Any], where: str) -> Any:
     if value is None or kind == "raw":
         return value
     if kind in ("str", "path"):
-        if isinstance(value, (dict, list)):
-            raise ValueError(f"{where} must be a string, got {type(value).__name__}")
-        return value if isinstance(value, str) else str(value)
+        return value if isinstance(value, str) else str(value)  # as Ansible's check_type_str: any value, as text
     if kind == "bool":
         parsed = parse_bool(value)
         if parsed is not None:

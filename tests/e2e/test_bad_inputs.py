@@ -87,7 +87,7 @@ REACHED = {
 
 # Known gaps, owned by the engine/agent: failures found on the host carry no file:line yet.
 KNOWN_GAPS = {
-    "task_arg_wrong_type.yml": (1, "task_arg_wrong_type.yml:4:9", "argument 'path' must be a string, got list"),
+    "task_arg_wrong_type.yml": (1, "task_arg_wrong_type.yml:4:9", "argument 'follow' must be a boolean"),
     "template_missing.yml": (1, "template_missing.yml:4:7", "could not find '_nope.j2'"),
 }
 
