@@ -153,11 +153,19 @@ def find_record(runs_dir: Path, wanted: str) -> Record:
     raise UsageError(f"run id {wanted!r} is ambiguous: {', '.join(r.id for r in matches[:5])}")
 
 
+def shows_change(diff: Any) -> bool:
+    """Whether a diff entry has anything to show: file's, for one, gives its path before and after even
+    when nothing changed (as Ansible's, whose console then prints nothing)."""
+    return isinstance(diff, dict) and ("prepared" in diff or diff.get("before", "") != diff.get("after", ""))
+
+
 def diff_lines(diff: dict[str, Any]) -> list[str]:
     """One diff entry (Ansible's before/after or prepared text) as unified-diff lines."""
     if "prepared" in diff:
         return str(diff["prepared"]).splitlines()
     before, after = diff.get("before", ""), diff.get("after", "")
+    if before == after:
+        return []
     if isinstance(before, str) and isinstance(after, str):
         return [line.rstrip("\n") for line in difflib.unified_diff(
             before.splitlines(True), after.splitlines(True),

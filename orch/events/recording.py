@@ -33,6 +33,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from orch.events import Event, EventBus, json_default
+from orch.events.history import shows_change
 
 FORMAT = 1
 SKIPPED_KINDS = {"task_started"}  # live-view only: the result line has everything
@@ -84,7 +85,7 @@ def _lift_diff(data: dict[str, Any]) -> dict[str, Any]:
     for one in [result, *[r for r in result.get("results", []) if isinstance(r, dict)]]:
         diff = one.get("diff")
         if diff:
-            diffs.extend(diff if isinstance(diff, list) else [diff])
+            diffs.extend(d for d in (diff if isinstance(diff, list) else [diff]) if shows_change(d))
     if not diffs:
         return data
     data = dict(data)

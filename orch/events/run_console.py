@@ -150,21 +150,12 @@ class RunConsoleSink:
             for item in result.get("results", []):
                 self._diff(item)
             return
-        for diff in diffs if isinstance(diffs, list) else [diffs]:
-            if "prepared" in diff:
-                self._out(str(diff["prepared"]))
-                continue
-            before, after = diff.get("before", ""), diff.get("after", "")
-            if isinstance(before, str) and isinstance(after, str):
-                import difflib
+        from orch.events.history import diff_lines
 
-                lines = difflib.unified_diff(before.splitlines(True), after.splitlines(True),
-                                             diff.get("before_header", "before"), diff.get("after_header", "after"))
-                for line in lines:
-                    colour = "green" if line.startswith("+") else "red" if line.startswith("-") else None
-                    self._out(line.rstrip("\n"), colour)
-            else:
-                self._out(f"--- before: {self._json(before)}\n+++ after: {self._json(after)}")
+        for diff in diffs if isinstance(diffs, list) else [diffs]:
+            for line in diff_lines(diff):
+                colour = "green" if line.startswith("+") else "red" if line.startswith("-") else None
+                self._out(line, colour)
 
     def on_summary(self, event: Event) -> None:
         self._flush(everything=True)

@@ -44,8 +44,8 @@ def run(ctx, args):
     handler = {"absent": _absent, "file": _file, "directory": _directory, "touch": _touch,
                "link": _link, "hard": _link}[state]
     result = handler(ctx, args, path, entry, state, diff)
-    if ctx.diff:
-        result["diff"] = {"before": diff[0], "after": diff[1]} if result.get("changed") else {}
+    if ctx.diff and (result.get("changed") or state != "absent"):  # as Ansible's: the path even when unchanged
+        result["diff"] = {"before": diff[0], "after": diff[1]}
     return result
 
 
@@ -104,7 +104,7 @@ def _file(ctx, args, path, entry, state, diff):
     if kind not in ("file", "hard"):
         raise ModuleFailed("file (%s) is %s, cannot continue" % (path, kind), path=path, state=kind)
     changed = _attrs(ctx, args, entry, diff)
-    changed = _times(ctx, args, entry, "preserve") or changed
+    changed = _times(ctx, args, entry, "preserve", diff) or changed
     return _result(ctx, path, changed, "file")
 
 
@@ -178,17 +178,27 @@ def _touch(ctx, args, path, entry, state, diff):
             except OSError as exc:
                 raise ModuleFailed("Error, could not touch target: %s" % (exc.strerror or exc), path=path)
             fsview.forget(ctx, path)
+        try:
+            _times(ctx, args, fsview.lookup(ctx, path), "preserve")
+            _attrs(ctx, args, fsview.lookup(ctx, path), diff)
+        except ModuleFailed:
+            if not ctx.check:  # as Ansible's: a file it just made goes again when its attributes fail
+                os.unlink(path)
+                fsview.forget(ctx, path)
+            raise
         changed = True
-        entry = fsview.lookup(ctx, path)
-        changed = _times(ctx, args, entry, "preserve") or changed
     else:
-        changed = _times(ctx, args, entry, "now")
-    changed = _attrs(ctx, args, fsview.lookup(ctx, path), diff) or changed
-    return _result(ctx, path, changed)
+        changed = _times(ctx, args, entry, "now", diff)
+        changed = _attrs(ctx, args, fsview.lookup(ctx, path), diff) or changed
+    result = _result(ctx, path, changed)
+    result["dest"] = result.pop("path")  # Ansible's touch names the file 'dest', as link and hard do
+    return result
 
 
-def _times(ctx, args, entry, default):
-    """modification_time / access_time: "now", "preserve" or a timestamp in the given format."""
+def _times(ctx, args, entry, default, diff=None):
+    """modification_time / access_time: "now", "preserve" or a timestamp in the given format.
+
+    The diff gets the times that change (mtime, atime: before and after, as Ansible's)."""
     fmt = args.get("modification_time_format") or "%Y%m%d%H%M.%S"
     access_fmt = args.get("access_time_format") or "%Y%m%d%H%M.%S"
     mtime = _time_value(args.get("modification_time") or default, fmt)
@@ -201,11 +211,17 @@ def _times(ctx, args, entry, default):
         same_a = atime is None or int(st.st_atime) == int(atime)
         if same_m and same_a:
             return False
-    if ctx.check or st is None:
+    if st is None:
         return True
     now = time.time()
     new_m = st.st_mtime if mtime is None else now if mtime == "now" else mtime
     new_a = st.st_atime if atime is None else now if atime == "now" else atime
+    if diff is not None:
+        for key, old, new in (("mtime", st.st_mtime, new_m), ("atime", st.st_atime, new_a)):
+            if old != new:
+                diff[0][key], diff[1][key] = old, new
+    if ctx.check:
+        return True
     try:
         os.utime(entry.path, (new_a, new_m), follow_symlinks=entry.state != "link")
     except (OSError, NotImplementedError) as exc:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import io
 import os
+import time
 import zipfile
 
 import pytest
@@ -25,6 +26,7 @@ FILE_CASES = [
     ("", {"path": "f", "state": "touch"}, True, "file"),
     ("file f", {"path": "f", "state": "touch", "modification_time": "preserve", "access_time": "preserve"},
      False, "file"),
+    ("file f", {"path": "f", "modification_time": "202202081414.00"}, True, "file"),
     ("file f", {"path": "l", "state": "link", "src": "f"}, True, "link"),
     ("link l f", {"path": "l", "state": "link", "src": "f"}, False, "link"),
     ("link l f", {"path": "l", "state": "link", "src": "g", "force": True}, True, "link"),
@@ -71,11 +73,36 @@ def test_file_states(agent, tmp_path, setup, args, changed, state):
     result = agent.run("file", args)
     assert not result["failed"], result
     assert (plan["changed"], result["changed"]) == (changed, changed)
-    assert plan["diff"] == result["diff"]
+    assert plan.get("diff") == result.get("diff")
     assert _state(args["path"]) == state
     again = agent.run("file", args)
     touching = args.get("state") == "touch" and "modification_time" not in args
     assert again["changed"] is touching
+
+
+def test_file_times_in_the_diff(agent, tmp_path):
+    """As Ansible's: a time that changes shows in the diff, before and after (check mode too)."""
+    _setup(tmp_path, "file f")
+    path = str(tmp_path / "f")
+    old = os.stat(path).st_mtime
+    args = {"path": path, "modification_time": "202202081414.00", "access_time": "preserve"}
+    plan = agent.check("file", args)
+    assert os.stat(path).st_mtime == old
+    assert plan["diff"]["before"] == {"path": path, "mtime": old}
+    assert plan["diff"]["after"] == {"path": path, "mtime": time.mktime((2022, 2, 8, 14, 14, 0, 0, 0, -1))}
+    agent.run("file", args)
+    again = agent.run("file", args)  # unchanged: the diff still names the path, and only it
+    assert not again["changed"] and again["diff"] == {"before": {"path": path}, "after": {"path": path}}
+
+
+def test_file_touch_names_the_file_dest(agent, tmp_path):
+    result = agent.run("file", {"path": str(tmp_path / "t"), "state": "touch"})
+    assert result["dest"] == str(tmp_path / "t") and "path" not in result
+
+
+def test_file_touch_that_fails_leaves_no_new_file(agent, tmp_path):
+    result = agent.run("file", {"path": str(tmp_path / "t"), "state": "touch", "owner": "orch-no-such-user"})
+    assert result["failed"] and not (tmp_path / "t").exists()
 
 
 def test_file_recurse_reaches_children(agent, tmp_path):

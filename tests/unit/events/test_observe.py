@@ -14,7 +14,7 @@ import pytest
 from orch.config import default_map, load_settings
 from orch.errors import ParseError, UsageError
 from orch.events import EventBus
-from orch.events.history import drift, find_record, list_records, read_record
+from orch.events.history import diff_lines, drift, find_record, list_records, read_record, shows_change
 from orch.events.recording import new_run_id, open_run_record, resolve_runs_dir
 from orch.events.report import render_report
 
@@ -75,6 +75,14 @@ def test_records_can_be_turned_off_and_unwritable_dirs_only_warn(tmp_path, monke
     with open_run_record(bus, "run", [], runs_dir=str(tmp_path / "file" / "runs")) as record:
         record.finish(0)
     assert "cannot write the run record" in capsys.readouterr().err
+
+
+def test_a_diff_with_the_same_before_and_after_shows_nothing():
+    """file's diff names its path even when nothing changed: no lines, and not one of the run's diffs."""
+    same = {"before": {"path": "/x"}, "after": {"path": "/x"}}
+    assert diff_lines(same) == [] and not shows_change(same)
+    moved = {"before": {"path": "/x", "mtime": 1.0}, "after": {"path": "/x", "mtime": 2.0}}
+    assert shows_change(moved) and diff_lines(moved)[0].startswith("--- before: ")
 
 
 def test_run_ids_sort_by_time_within_one_second():
