@@ -41,12 +41,23 @@ def run(ctx, args):
     diff = ({"path": path}, {"path": path})
     if prev != state:
         diff[0]["state"], diff[1]["state"] = prev, state
+        if state == "absent" and prev == "directory" and ctx.diff:
+            diff[0]["path_content"] = _contents(path)
     handler = {"absent": _absent, "file": _file, "directory": _directory, "touch": _touch,
                "link": _link, "hard": _link}[state]
     result = handler(ctx, args, path, entry, state, diff)
     if ctx.diff and (result.get("changed") or state != "absent"):  # as Ansible's: the path even when unchanged
         result["diff"] = {"before": diff[0], "after": diff[1]}
     return result
+
+
+def _contents(path):
+    """What removing a directory takes with it, as Ansible's diff lists it (os.walk's order)."""
+    found = {"directories": [], "files": []}
+    for base, dirs, names in os.walk(path):
+        found["directories"] += [os.path.join(base, name) for name in dirs]
+        found["files"] += [os.path.join(base, name) for name in names]
+    return found
 
 
 def _appears_binary(path):

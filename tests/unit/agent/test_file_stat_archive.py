@@ -105,6 +105,13 @@ def test_file_touch_that_fails_leaves_no_new_file(agent, tmp_path):
     assert result["failed"] and not (tmp_path / "t").exists()
 
 
+def test_file_absent_directory_lists_its_contents_in_the_diff(agent, tmp_path):
+    _setup(tmp_path, "dir d")
+    plan = agent.check("file", {"path": str(tmp_path / "d"), "state": "absent"})
+    assert plan["diff"]["before"]["path_content"] == {"directories": [str(tmp_path / "d/sub")],
+                                                      "files": [str(tmp_path / "d/sub/inner")]}
+
+
 def test_file_recurse_reaches_children(agent, tmp_path):
     _setup(tmp_path, "dir d")
     agent.run("file", {"path": str(tmp_path / "d"), "state": "directory", "recurse": True, "owner": "nobody",
