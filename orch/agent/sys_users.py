@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import grp
 import pwd
+import re
 
 from .context import MISSING
 from .sys_common import read_text
@@ -89,3 +90,19 @@ def ids_of(ctx, name):
         return p.pw_uid, p.pw_gid
     except KeyError:
         return None, None
+
+
+def home_mode(login_defs):
+    """The mode of a home made for an existing user, as Ansible's user module picks it from login.defs'
+    text (None: no such file): HOME_MODE first, else the last UMASK before it, else 0755."""
+    if login_defs is None:
+        return None
+    mode = 0o755
+    for line in login_defs.splitlines():
+        match = re.match(r"^HOME_MODE\s+(\d+)$", line)
+        if match:
+            return int(match.group(1), 8)
+        match = re.match(r"^UMASK\s+(\d+)$", line)
+        if match:
+            mode = 0o777 & ~int(match.group(1), 8)
+    return mode

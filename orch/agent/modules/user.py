@@ -137,16 +137,19 @@ def _public(user):
     return dict({k: user.get(k) for k in _FIELDS}, state="present")
 
 
-def _make_home(user):
-    """Create a missing home like useradd -m would (skeleton files, owner)."""
+def _make_home(user, skeleton=None):
+    """Create a missing home like useradd -m would (skeleton files, owner), its mode as Ansible sets it."""
     home = user["home"]
-    if os.path.isdir("/etc/skel"):
+    skeleton = skeleton or "/etc/skel"
+    if os.path.isdir(skeleton):
         import shutil
 
-        shutil.copytree("/etc/skel", home, symlinks=True)
+        shutil.copytree(skeleton, home, symlinks=True)
     else:
         os.makedirs(home)
-    os.chmod(home, 0o750 if os.path.exists("/etc/login.defs") else 0o755)
+    mode = sys_users.home_mode(read_text("/etc/login.defs"))
+    if mode is not None:
+        os.chmod(home, mode)
     for root, dirs, files in os.walk(home):
         for entry in [root] + [os.path.join(root, x) for x in dirs + files]:
             os.lchown(entry, user["uid"], user["gid"])
@@ -214,7 +217,7 @@ def run(ctx, args):
             run_ok(ctx, argv, argv[0])
         after = sys_users.host_user(name)
         if make_home:
-            _make_home(after)
+            _make_home(after, args.get("skeleton"))
     for key in ("uid", "home", "shell", "comment"):
         result[key] = after.get(key)
     result["group"] = after.get("gid")

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from orch.agent import sys_apt, sys_cron, sys_keys, sys_net, sys_pip, sys_sysctl
+from orch.agent import sys_apt, sys_cron, sys_keys, sys_net, sys_pip, sys_sysctl, sys_users
 from orch.agent.context import ModuleFailed
 from orch.agent.modules.git import resolve
 from orch.agent.sys_common import as_list, boolean
@@ -263,3 +263,15 @@ def test_systemd_daemon_reload_needs_no_unit(monkeypatch, systemd, check, calls)
     result = systemd_service.run(ctx, {"daemon_reload": True})
     assert ctx.calls == calls and result["changed"] is False
     assert bool(result.get("warnings")) is not systemd
+
+
+@pytest.mark.parametrize("text,mode", [
+    (None, None),                                       # no login.defs: the mode makedirs gave
+    ("", 0o755),                                        # neither set: useradd's UMASK 022
+    ("UMASK\t\t022\n#HOME_MODE\t0700\n", 0o755),       # Debian's
+    ("UMASK 077\n", 0o700),
+    ("UMASK 022\nHOME_MODE 0750\nUMASK 077\n", 0o750),  # HOME_MODE wins and ends the search
+])
+def test_home_mode_from_login_defs(text, mode):
+    assert sys_users.home_mode(text) == mode
+
