@@ -70,6 +70,9 @@ def _watch(agent, module, args, environment, timeout, path, jid):
     if worker == 0:
         try:
             os.setpgid(0, 0)
+            from . import foreign
+
+            foreign.IN_ASYNC_JOB = True
             step = {"module": module, "args": args, "environment": environment}
             result = agent.run_step(step)
             result.update(finished=True, ansible_job_id=jid, results_file=path)
@@ -95,7 +98,15 @@ def _watch(agent, module, args, environment, timeout, path, jid):
 
 
 def status(jid, mode="status"):
-    """The job's state, as Ansible's async_status reports it."""
+    """The job's state, as Ansible's async_status reports it (its output keys empty unless the job set them)."""
+    result = _status(jid, mode)
+    for key in ("stdout", "stderr"):
+        text = result.setdefault(key, "")
+        result.setdefault(key + "_lines", text.splitlines() if isinstance(text, str) else [])
+    return result
+
+
+def _status(jid, mode):
     path = job_path(jid)
     if path is None or not os.path.exists(path):
         return {"failed": True, "msg": "could not find job", "ansible_job_id": jid, "started": True, "finished": True}

@@ -304,6 +304,11 @@ def _report_exception(exc):
                                         "exception": _traceback_text(exc)}) + "\n")
 
 
+# Set in an async job's worker process (one job each): there, as Ansible's async_wrapper writes it,
+# what the module wrote to stderr is part of its result.
+IN_ASYNC_JOB = False
+
+
 def result_of(stdout, stderr, rc):
     """The module's JSON, with what surrounds it kept as warnings, or a failure naming the output."""
     start, offset = -1, 0
@@ -326,6 +331,8 @@ def result_of(stdout, stderr, rc):
                 result["failed"] = True
             if stderr.strip() and result.get("failed"):
                 result.setdefault("module_stderr", stderr)
+            if stderr and IN_ASYNC_JOB:
+                result["stderr"] = stderr
             return result
     return {"failed": True, "changed": False, "rc": rc, "module_stdout": stdout, "module_stderr": stderr,
             "msg": "MODULE FAILURE: see stdout/stderr for the exact error"}

@@ -61,6 +61,8 @@ def test_failed_module_and_unknown_job(session):
     assert _wait(session, job["ansible_job_id"])["failed"] is True
     missing = session.run("async_status", {"jid": "j123.4"})
     assert missing["failed"] is True and missing["msg"] == "could not find job"
+    # as Ansible's async_status: the output keys are there, empty, whatever the job
+    assert (missing["stdout"], missing["stderr"], missing["stdout_lines"], missing["stderr_lines"]) == ("", "", [], [])
     assert session.run("async_status", {"jid": "../etc/passwd"})["failed"] is True
     unknown = session.run("async_wrapper", {"module": "nosuchmodule", "args": {}, "timeout": 10})
     assert unknown["failed"] is True and "nosuchmodule" in unknown["msg"]

@@ -106,6 +106,14 @@ def test_junk_around_json_and_a_crash(book, session):
     assert session.run("ping", {})["ping"] == "pong"
 
 
+def test_an_async_job_keeps_the_module_stderr_in_its_result(monkeypatch):
+    from orch.agent import foreign
+
+    assert "stderr" not in foreign.result_of('{"changed": true}', "printed to stderr\n", 0)
+    monkeypatch.setattr(foreign, "IN_ASYNC_JOB", True)
+    assert foreign.result_of('{"changed": true}', "printed to stderr\n", 0)["stderr"] == "printed to stderr\n"
+
+
 def test_a_real_ansible_core_module(book, session, tmp_path):
     pkg = _pkg("find", book)
     (tmp_path / "a.conf").write_text("x")
