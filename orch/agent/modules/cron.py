@@ -105,8 +105,8 @@ def run(ctx, args):
         record(ctx, "cron", "%s:%s" % (user, name), None if entry is None else {
             "job": args.get("job"), "line": entry, "disabled": opt_bool(args, "disabled", False), "file": path})
     after = sys_cron.text_of(new_lines)
-    if path and not new_lines and before is not None:
-        remove_file = True  # an /etc/cron.d file with nothing left goes away
+    if path and new_lines != lines and not any(line.strip() for line in new_lines):
+        remove_file = True  # an /etc/cron.d file with nothing (or only blank lines) left goes away
     changed = new_lines != lines or remove_file
     result.update(changed=changed, jobs=sys_cron.jobs(new_lines), envs=sys_cron.envs(new_lines))
     if path:

@@ -135,3 +135,15 @@ def test_lineinfile_empty_pattern_replaces_the_last_line_with_ansibles_warning(a
     assert result["warnings"][0].startswith("The regular expression is an empty string, which will match every line")
     result = agent.run("lineinfile", {"path": str(path), "search_string": "", "line": "d"})
     assert path.read_text() == "a\nd\n" and result["warnings"][0].startswith("The search string is an empty string")
+
+
+def test_cron_file_left_with_only_blank_lines_goes_away(agent, tmp_path):
+    """As Ansible's: removing the last job of a cron_file removes the file, blank lines or not."""
+    path = tmp_path / "cron_remove_whitespace"
+    job = {"cron_file": str(path), "name": "integration test cron", "job": "ls", "user": "root"}
+    assert agent.run("cron", job)["changed"]
+    path.write_text(path.read_text() + "\n    \n\t\n")
+    plan = agent.check("cron", dict(job, state="absent"))
+    assert plan["changed"] and path.exists()
+    assert agent.run("cron", dict(job, state="absent"))["changed"] and not path.exists()
+    assert not agent.run("cron", dict(job, state="absent"))["changed"]
