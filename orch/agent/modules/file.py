@@ -42,7 +42,7 @@ def run(ctx, args):
     if prev != state:
         diff[0]["state"], diff[1]["state"] = prev, state
         if state == "absent" and prev == "directory" and ctx.diff:
-            diff[0]["path_content"] = _contents(path)
+            diff[0]["path_content"] = _contents(ctx, path)
     handler = {"absent": _absent, "file": _file, "directory": _directory, "touch": _touch,
                "link": _link, "hard": _link}[state]
     result = handler(ctx, args, path, entry, state, diff)
@@ -51,12 +51,11 @@ def run(ctx, args):
     return result
 
 
-def _contents(path):
-    """What removing a directory takes with it, as Ansible's diff lists it (os.walk's order)."""
+def _contents(ctx, path):
+    """What removing a directory takes with it, as Ansible's diff lists it (through the plan in check mode)."""
     found = {"directories": [], "files": []}
-    for base, dirs, names in os.walk(path):
-        found["directories"] += [os.path.join(base, name) for name in dirs]
-        found["files"] += [os.path.join(base, name) for name in names]
+    for child in _tree(ctx, path):
+        found["directories" if fsview.lookup(ctx, child).state == "directory" else "files"].append(child)
     return found
 
 
