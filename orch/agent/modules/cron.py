@@ -43,6 +43,8 @@ def _read_crontab(ctx, user):
 
 def _target(args, user):
     cron_file = args.get("cron_file")
+    if cron_file == "/etc/crontab":  # Ansible's refusal: the system table has a format of its own
+        raise ModuleFailed("Will not manage /etc/crontab via cron_file, see documentation.")
     if cron_file:
         path = str(cron_file) if os.path.isabs(str(cron_file)) else os.path.join("/etc/cron.d", str(cron_file))
         return "file:" + path, path

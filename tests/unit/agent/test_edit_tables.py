@@ -147,3 +147,8 @@ def test_cron_file_left_with_only_blank_lines_goes_away(agent, tmp_path):
     assert plan["changed"] and path.exists()
     assert agent.run("cron", dict(job, state="absent"))["changed"] and not path.exists()
     assert not agent.run("cron", dict(job, state="absent"))["changed"]
+
+
+def test_cron_refuses_the_system_crontab(agent):
+    result = agent.run("cron", {"cron_file": "/etc/crontab", "name": "x", "job": "ls", "user": "root"})
+    assert result["failed"] and result["msg"] == "Will not manage /etc/crontab via cron_file, see documentation."
