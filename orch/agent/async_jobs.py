@@ -14,14 +14,15 @@ import signal
 import time
 
 
-def job_dir():
-    return os.path.join(os.path.expanduser("~"), ".ansible_async")
+def job_dir(directory=None):
+    """Where job files go: ``ansible_async_dir`` when the task sets it, else Ansible's default."""
+    return os.path.expanduser(str(directory)) if directory else os.path.join(os.path.expanduser("~"), ".ansible_async")
 
 
-def job_path(jid):
+def job_path(jid, directory=None):
     if not jid or "/" in jid or jid.startswith("."):
         return None
-    return os.path.join(job_dir(), jid)
+    return os.path.join(job_dir(directory), jid)
 
 
 def write_job(path, data):
@@ -31,11 +32,11 @@ def write_job(path, data):
     os.replace(tmp, path)
 
 
-def start(agent, module, args, environment, timeout):
+def start(agent, module, args, environment, timeout, directory=None):
     """Start ``module`` in the background; returns the job's first answer (jid, results file)."""
     import random
 
-    directory = job_dir()
+    directory = job_dir(directory)
     os.makedirs(directory, mode=0o700, exist_ok=True)
     jid = "j%d.%d" % (random.randint(0, 999999999999), os.getpid())
     path = os.path.join(directory, jid)
@@ -97,17 +98,17 @@ def _watch(agent, module, args, environment, timeout, path, jid):
         time.sleep(0.05)
 
 
-def status(jid, mode="status"):
+def status(jid, mode="status", directory=None):
     """The job's state, as Ansible's async_status reports it (its output keys empty unless the job set them)."""
-    result = _status(jid, mode)
+    result = _status(jid, mode, directory)
     for key in ("stdout", "stderr"):
         text = result.setdefault(key, "")
         result.setdefault(key + "_lines", text.splitlines() if isinstance(text, str) else [])
     return result
 
 
-def _status(jid, mode):
-    path = job_path(jid)
+def _status(jid, mode, directory):
+    path = job_path(jid, directory)
     if path is None or not os.path.exists(path):
         return {"failed": True, "msg": "could not find job", "ansible_job_id": jid, "started": True, "finished": True}
     if mode == "cleanup":

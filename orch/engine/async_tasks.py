@@ -41,6 +41,20 @@ def _whole(step: "StepContext", value, keyword: str) -> int:
                           location=step.task.location, task=step.task_name) from None
 
 
+def async_dir(step: "StepContext") -> str | None:
+    """The task's ``ansible_async_dir`` (where the host keeps job files), or None for the default."""
+    value = step.vars.get("ansible_async_dir")
+    if isinstance(value, str):
+        value = step.templar.template(value, step.vars)
+    return str(value) if value else None
+
+
+def with_async_dir(step: "StepContext", args: dict) -> dict:
+    """An async_status task's arguments, told where the jobs of its host are (as Ansible's action does)."""
+    directory = async_dir(step)
+    return dict(args, _async_dir=directory) if directory else args
+
+
 # Ansible's action plugins of these modules refuse async (their work is more than one module run).
 NO_ASYNC = frozenset({"assemble", "copy", "fetch", "raw", "reboot", "script", "template", "unarchive",
                       "wait_for_connection"})
@@ -56,7 +70,9 @@ def run_async(step: "StepContext", module: str, args: dict, seconds: int, poll: 
         # The job cannot ask for missing sources later: it gets the module's whole package now.
         wire = runner.agent_step(step, args)
         module, args = runner.AGENT_MODULE, runner.complete(step, wire, list(runner.package(step.task).sources))
-    job = step.agent_run("async_wrapper", {"module": module, "args": args, "timeout": seconds})
+    where = with_async_dir(step, {})
+    job = step.agent_run("async_wrapper", {"module": module, "args": args, "timeout": seconds,
+                                           "async_dir": where.get("_async_dir")})
     if job.get("failed") or poll == 0:
         return job
     jid = job["ansible_job_id"]
@@ -64,9 +80,9 @@ def run_async(step: "StepContext", module: str, args: dict, seconds: int, poll: 
     wait = FIRST_CHECK
     while True:
         time.sleep(min(wait, max(deadline - time.time(), 0)))
-        state = step.agent_run("async_status", {"jid": jid})
+        state = step.agent_run("async_status", dict(where, jid=jid))
         if state.get("finished"):
-            step.agent_run("async_status", {"jid": jid, "mode": "cleanup"})
+            step.agent_run("async_status", dict(where, jid=jid, mode="cleanup"))
             return state
         if time.time() >= deadline:
             return {"failed": True, "changed": False, "async_result": state,

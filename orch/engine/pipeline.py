@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 from orch.booleans import truthy
 from orch.engine import actions, py_actions
 from orch.engine.argforms import expand_variable_params
-from orch.engine.async_tasks import async_settings, run_async
+from orch.engine.async_tasks import async_settings, run_async, with_async_dir
 from orch.engine.contracts import FAILED, OK, UNREACHABLE, Worker
 from orch.engine.facts import prefixed
 from orch.engine.module_defaults import with_defaults
@@ -132,6 +132,8 @@ def prepare(worker: Worker, task: "Task", variables: dict, name: str) -> StepCon
     args = with_defaults(task, expand_variable_params(args, task.location, name), variables, worker.run.templar, name,
                          worker.run.playbook_dir)
     step.args = worker.run.validate(task, args, name)
+    if task.module == "async_status":
+        step.args = with_async_dir(step, step.args)
     return step
 
 

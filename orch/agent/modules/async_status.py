@@ -12,10 +12,10 @@ def run(ctx, args):
     if mode not in ("status", "cleanup"):
         raise ModuleFailed("value of mode must be one of: status, cleanup, got: %s" % mode)
     if ctx.check:
-        result = status(str(jid), "status")
+        result = status(str(jid), "status", args.get("_async_dir"))
         if result.get("msg") == "could not find job":
             # The job's task ran in check mode too, so it was never started: nothing to tell.
             return {"changed": False, "unknown": True, "ansible_job_id": jid,
                     "msg": "the job was not started (check mode): its state is unknown"}
         return result
-    return status(str(jid), mode)
+    return status(str(jid), mode, args.get("_async_dir"))

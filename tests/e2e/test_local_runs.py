@@ -1,0 +1,60 @@
+"""Whole runs over the local connection, for behaviour only a run shows (batches, async jobs)."""
+
+from __future__ import annotations
+
+from tests.conftest import orch
+
+PLAYBOOK = """\
+- hosts: all
+  gather_facts: false
+  tasks:
+    - file: {path: "{{ dest }}", state: absent}
+    - copy: {src: tree, dest: "{{ dest }}"}
+    - command: test -f {{ dest }}/tree/leaf
+"""
+
+
+ASYNC_DIR = """\
+- hosts: all
+  gather_facts: false
+  vars: {ansible_async_dir: "{{ jobs }}"}
+  tasks:
+    - command: "true"
+      async: 5
+      poll: 1
+      register: polled
+    - command: "true"
+      async: 5
+      poll: 0
+      register: started
+    - async_status: {jid: "{{ started.ansible_job_id }}"}
+      register: job
+      until: job is finished
+      retries: 20
+      delay: 1
+    - assert: {that: [polled is finished, polled is successful, job is successful]}
+"""
+
+
+def _run(tmp_path, playbook, **extra):
+    (tmp_path / "inv").write_text("localhost ansible_connection=local\n")
+    (tmp_path / "pb.yml").write_text(playbook)
+    options = [arg for key, value in extra.items() for arg in ("-e", f"{key}={value}")]
+    out = orch("run", str(tmp_path / "pb.yml"), "-i", str(tmp_path / "inv"), *options, "--no-color",
+               "--runs-dir", str(tmp_path / "runs"), cwd=tmp_path, timeout=120)
+    assert out.returncode == 0, out.stdout[-2000:] + out.stderr[-2000:]
+
+
+def test_a_step_that_goes_alone_waits_for_the_batch_before_it(tmp_path):
+    """A step that cannot share its batch's round trip (a directory copy) runs after the steps before it."""
+    (tmp_path / "files" / "tree").mkdir(parents=True)
+    (tmp_path / "files" / "tree" / "leaf").write_text("x")
+    dest = tmp_path / "dest"
+    (dest / "tree").mkdir(parents=True)  # the removal must happen first, or it takes the copy with it
+    _run(tmp_path, PLAYBOOK, dest=dest)
+    assert (dest / "tree" / "leaf").read_text() == "x"
+
+
+def test_async_jobs_go_where_ansible_async_dir_says(tmp_path):
+    _run(tmp_path, ASYNC_DIR, jobs=tmp_path / "jobs")
+    assert (tmp_path / "jobs").is_dir()
