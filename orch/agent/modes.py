@@ -92,5 +92,5 @@ def _bits(user: str, perms: str, current: int, isdir: bool) -> int:
 
 
 def octal(mode: int) -> str:
-    """Ansible's display of a mode: ``"0644"``."""
-    return "%04o" % stat.S_IMODE(mode)
+    """Ansible's display of a mode in results and diffs: ``"0644"``, ``"01777"`` (a leading 0 always)."""
+    return "0%03o" % stat.S_IMODE(mode)

@@ -112,6 +112,11 @@ def test_file_absent_directory_lists_its_contents_in_the_diff(agent, tmp_path):
                                                       "files": [str(tmp_path / "d/sub/inner")]}
 
 
+def test_file_mode_shows_as_ansible_shows_it(agent, tmp_path):
+    result = agent.run("file", {"path": str(tmp_path / "t"), "state": "touch", "mode": "01444"})
+    assert result["mode"] == "01444"  # Ansible's '0%03o': a special bit keeps the leading 0
+
+
 def test_file_recurse_reaches_children(agent, tmp_path):
     _setup(tmp_path, "dir d")
     agent.run("file", {"path": str(tmp_path / "d"), "state": "directory", "recurse": True, "owner": "nobody",
