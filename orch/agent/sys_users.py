@@ -1,7 +1,8 @@
 """Users and groups as the host has them, seen through the plan overlay.
 
 A user is a dict: name, uid, gid, group (name), groups (supplementary names),
-home, shell, comment, password (hash or None). A group: name, gid, members.
+home, shell, comment, password (hash or None), aging (shadow's min, max, warn, inactive and
+expire days; -1 where empty). A group: name, gid, members.
 Overlay kinds: ("user", name) and ("group", name); ``None`` means absent.
 A planned user/group may have ``uid``/``gid`` None (allocated at apply time).
 """
@@ -11,6 +12,7 @@ from __future__ import annotations
 import grp
 import pwd
 import re
+import time
 
 from .context import MISSING
 from .sys_common import read_text
@@ -42,15 +44,17 @@ def group(ctx, name):
     return found
 
 
-def _shadow_hash(name):
-    text = read_text("/etc/shadow")
-    if text is None:
-        return None
-    for line in text.splitlines():
+AGING = ("min", "max", "warn", "inactive", "expire")  # shadow's fields 4 to 8, in days
+
+
+def _shadow(name):
+    """(hash, aging) of the user's /etc/shadow line, or (None, {}) without one."""
+    for line in (read_text("/etc/shadow") or "").splitlines():
         fields = line.split(":")
         if fields[0] == name and len(fields) > 1:
-            return fields[1]
-    return None
+            days = (fields[3:8] + [""] * 5)[:5]
+            return fields[1], {key: int(v) if v.lstrip("-").isdigit() else -1 for key, v in zip(AGING, days)}
+    return None, {}
 
 
 def host_user(name):
@@ -59,11 +63,12 @@ def host_user(name):
     except KeyError:
         return None
     primary = host_group(str(p.pw_gid))
+    password, aging = _shadow(name)
     groups = sorted(g.gr_name for g in grp.getgrall() if name in g.gr_mem and g.gr_gid != p.pw_gid)
     return {"name": p.pw_name, "uid": p.pw_uid, "gid": p.pw_gid,
             "group": primary["name"] if primary else str(p.pw_gid), "groups": groups,
             "home": p.pw_dir, "shell": p.pw_shell, "comment": p.pw_gecos,
-            "password": _shadow_hash(name)}
+            "password": password, "aging": aging}
 
 
 def user(ctx, name):
@@ -106,3 +111,32 @@ def home_mode(login_defs):
         if match:
             mode = 0o777 & ~int(match.group(1), 8)
     return mode
+
+
+def expires_words(wanted, current_days):
+    """useradd/usermod ``-e`` words for Ansible's ``expires`` (seconds since the epoch; negative: never)
+    against shadow's expire day (-1: none; None: a new account); [] when it already holds.
+    As Ansible's: dates compare by day, in UTC."""
+    if wanted is None:
+        return []
+    if wanted < 0:
+        return ["-e", ""] if current_days is None or current_days >= 0 else []
+    day = time.gmtime(wanted)
+    if current_days is None or current_days < 0 or time.gmtime(current_days * 86400)[:3] != day[:3]:
+        return ["-e", time.strftime("%Y-%m-%d", day)]
+    return []
+
+
+def expire_day(wanted):
+    """The expire day shadow holds after ``expires_words``."""
+    return -1 if wanted < 0 else int(wanted // 86400)
+
+
+def chage_words(wanted, aging):
+    """chage options for password_expire_min/max/warn (``wanted``: key -> days or None) that differ."""
+    words = []
+    for key, flag in (("min", "-m"), ("max", "-M"), ("warn", "-W")):
+        if wanted.get(key) is not None and int(wanted[key]) != aging.get(key):
+            words += [flag, str(int(wanted[key]))]
+    return words
+

@@ -184,7 +184,7 @@ MODULE_LIST: list[ModuleInfo] = [
                         "update_password": _o(default="always", choices=["always", "on_create"]),
                         "expires": _o("float"), "password_lock": B, "local": _o("bool", default=False),
                         "profile": _o(), "authorization": _o(), "role": _o(), "password_expire_max": I,
-                        "password_expire_min": I, "password_expire_warn": I, "umask": _o(), "uid_min": I, "uid_max": I}),
+                        "password_expire_min": I, "password_expire_warn": I, "password_expire_account_disable": I, "umask": _o(), "uid_min": I, "uid_max": I}),
     ModuleInfo("group", {"name": _o(required=True), "gid": I, "state": PRESENT_ABSENT, "force": _o("bool", default=False),
                          "system": _o("bool", default=False), "local": _o("bool", default=False),
                          "non_unique": _o("bool", default=False), "gid_min": I, "gid_max": I}),

@@ -87,6 +87,15 @@ def test_user_converge_modify_remove(t):
     kept = ok(t.run("user", {"name": name, "password": "other", "update_password": "on_create"}))
     assert kept["changed"] is False and "appears not to have been hashed" in kept["warnings"][0]
     assert "warnings" not in ok(t.run("user", {"name": name, "password": hashed}))
+    # account expiry (a day, UTC) and password ageing as shadow holds them; then no expiry again
+    plan_apply(t, "user", {"name": name, "expires": 2529881062, "password_expire_max": 10, "password_expire_min": 5})
+    assert [t.sh(f"getent shadow {name}").split(":")[i] for i in (3, 4, 7)] == ["5", "10", "29281"]
+    plan_apply(t, "user", {"name": name, "expires": -1})
+    assert t.sh(f"getent shadow {name}").split(":")[7] == ""
+    # a home made for an existing user: Ansible's mode from login.defs (Debian's UMASK 022)
+    t.sh(f"rm -rf /home/{name}")
+    plan_apply(t, "user", {"name": name})
+    assert t.sh(f"stat -c %a:%U /home/{name}") == f"755:{name}"
     plan_apply(t, "user", {"name": name, "state": "absent", "remove": True}, snapshot=USERS)
     assert t.sh(f"getent passwd {name}", ok=False) == "" and t.sh(f"test -e /home/{name} || echo gone") == "gone"
     t.sh(f"groupdel {name} 2>/dev/null; true")

@@ -67,6 +67,11 @@ def _plan_new(ctx, name, args, system):
     if args.get("password") is not None:
         user["password"] = str(args["password"])
         argv += ["-p", user["password"]]
+    if args.get("expires") is not None:
+        argv += sys_users.expires_words(float(args["expires"]), None)
+        user["aging"] = {"expire": sys_users.expire_day(float(args["expires"]))}
+    if args.get("password_expire_account_disable") is not None:
+        argv += ["-f", str(int(args["password_expire_account_disable"]))]
     if system:
         argv.append("-r")
     create_home = opt_bool(args, "create_home", opt_bool(args, "createhome", True))
@@ -105,6 +110,16 @@ def _plan_change(ctx, current, args):
     if args.get("shell") and str(args["shell"]) != current.get("shell"):
         after["shell"] = str(args["shell"])
         opts += ["-s", after["shell"]]
+    aging = current.get("aging") or {}
+    if args.get("expires") is not None:
+        words = sys_users.expires_words(float(args["expires"]), aging.get("expire", -1))
+        if words:
+            after["aging"] = dict(aging, expire=sys_users.expire_day(float(args["expires"])))
+            opts += words
+    inactive = args.get("password_expire_account_disable")
+    if inactive is not None and int(inactive) != aging.get("inactive"):
+        after["aging"] = dict(after.get("aging") or aging, inactive=int(inactive))
+        opts += ["-f", str(int(inactive))]
     update = choice(args, "update_password", ("always", "on_create"), "always")
     if args.get("password") is not None and update == "always" and str(args["password"]) != current.get("password"):
         after["password"] = str(args["password"])
@@ -206,6 +221,11 @@ def run(ctx, args):
         make_home = (create_home and current.get("uid") is not None and "-m" not in opts
                      and after["home"] != "/nonexistent" and not os.path.isdir(after["home"]))
         changed = bool(argv) or make_home
+    expiry = {key: args.get("password_expire_" + key) for key in ("min", "max", "warn")}
+    chage = sys_users.chage_words(expiry, (after.get("aging") or {}) if current is not None else {})
+    if current is not None and chage:  # a new account is a change already; its days are known after useradd
+        changed = True
+        after["aging"] = dict(after.get("aging") or {}, **{k: int(v) for k, v in expiry.items() if v is not None})
     if ctx.diff and changed:
         result["diff"] = {"before": _public(current), "after": _public(after)}
     if changed and ctx.check:
@@ -216,6 +236,9 @@ def run(ctx, args):
         if argv:
             run_ok(ctx, argv, argv[0])
         after = sys_users.host_user(name)
+        chage = sys_users.chage_words(expiry, after.get("aging") or {})
+        if chage:
+            run_ok(ctx, ["chage"] + chage + [name], "chage")
         if make_home:
             _make_home(after, args.get("skeleton"))
     for key in ("uid", "home", "shell", "comment"):

@@ -275,3 +275,25 @@ def test_systemd_daemon_reload_needs_no_unit(monkeypatch, systemd, check, calls)
 def test_home_mode_from_login_defs(text, mode):
     assert sys_users.home_mode(text) == mode
 
+
+
+@pytest.mark.parametrize("wanted,current,words", [
+    (None, 5, []),
+    (2529881062, None, ["-e", "2050-03-03"]),     # a new account
+    (2529881062, 29281, []),                       # the same day
+    (2529881062 + 3600, 29281, []),                # a later hour of that day
+    (2529881062, -1, ["-e", "2050-03-03"]),
+    (-1, None, ["-e", ""]),
+    (-1, 29281, ["-e", ""]),
+    (-1, -1, []),                                  # no expiry already
+    (-2529881062, -1, []),
+    (0, -1, ["-e", "1970-01-01"]),                 # the epoch is a date, not "never"
+])
+def test_user_expires_words(wanted, current, words):
+    assert sys_users.expires_words(wanted, current) == words
+
+
+def test_user_chage_words_only_for_what_differs():
+    aging = {"min": 0, "max": 99999, "warn": 7}
+    assert sys_users.chage_words({"min": 0, "max": 10, "warn": None}, aging) == ["-M", "10"]
+    assert sys_users.chage_words({"min": None, "max": None, "warn": None}, aging) == []
