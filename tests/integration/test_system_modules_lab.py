@@ -101,6 +101,18 @@ def test_user_converge_modify_remove(t):
     t.sh(f"groupdel {name} 2>/dev/null; true")
 
 
+def test_user_expiry_of_an_account_without_a_shadow_line(t):
+    """As Ansible's: no shadow line counts as expiring on day 0, so expires=-1 writes one."""
+    name = f"n{t.transport}1"
+    _cleanup_user(t, name)
+    t.sh(f"echo '{name}::5750:5750::/nonexistent:/bin/sh' >> /etc/passwd")
+    try:
+        plan_apply(t, "user", {"name": name, "expires": -1})
+        assert t.sh(f"getent shadow {name}").split(":")[7] == ""
+    finally:
+        _cleanup_user(t, name)
+
+
 def test_user_system_without_home(t):
     name = f"s{t.transport}1"
     _cleanup_user(t, name)

@@ -67,6 +67,7 @@ def _plan_new(ctx, name, args, system):
     if args.get("password") is not None:
         user["password"] = str(args["password"])
         argv += ["-p", user["password"]]
+    user["aging"] = {"expire": -1}  # useradd's shadow line: no expiry
     if args.get("expires") is not None:
         argv += sys_users.expires_words(float(args["expires"]), None)
         user["aging"] = {"expire": sys_users.expire_day(float(args["expires"]))}
@@ -112,7 +113,8 @@ def _plan_change(ctx, current, args):
         opts += ["-s", after["shell"]]
     aging = current.get("aging") or {}
     if args.get("expires") is not None:
-        words = sys_users.expires_words(float(args["expires"]), aging.get("expire", -1))
+        # No shadow line at all counts as day 0, as Ansible reads it: usermod then writes one.
+        words = sys_users.expires_words(float(args["expires"]), aging.get("expire", 0))
         if words:
             after["aging"] = dict(aging, expire=sys_users.expire_day(float(args["expires"])))
             opts += words
