@@ -78,13 +78,15 @@ def run_async(step: "StepContext", module: str, args: dict, seconds: int, poll: 
     jid = job["ansible_job_id"]
     deadline = time.time() + seconds
     wait = FIRST_CHECK
+    polls = 0  # checks that found the job running: the console shows them as Ansible's does
     while True:
         time.sleep(min(wait, max(deadline - time.time(), 0)))
         state = step.agent_run("async_status", dict(where, jid=jid))
         if state.get("finished"):
             step.agent_run("async_status", dict(where, jid=jid, mode="cleanup"))
-            return state
+            return dict(state, _async={"jid": jid, "polls": polls})
         if time.time() >= deadline:
-            return {"failed": True, "changed": False, "async_result": state,
+            return {"failed": True, "changed": False, "async_result": state, "_async": {"jid": jid, "polls": polls},
                     "msg": f"the background job did not finish within async={seconds}s"}
+        polls += 1
         wait = min(wait * 2, poll)

@@ -374,7 +374,7 @@ def record(worker: Worker, task: "Task", name: str, result: dict, started: float
     worker.run.bus.emit("task_result", host=state.name, task=name, status=status,
                         changed=bool(result.get("changed")), duration=round(time.time() - started, 4),
                         ignored=ignored, handler=handler, action=task.module, result=shown,
-                        location=str(task.location))
+                        location=str(task.location), **({"async": result["_async"]} if "_async" in result else {}))
     if missing:  # as Ansible: a notification no handler answers ends the run (error_on_missing_handler)
         raise OrchError(missing, location=task.location, task=name)
     if status == "unreachable" and not ignored:

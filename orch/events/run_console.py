@@ -106,6 +106,11 @@ class RunConsoleSink:
             self._out(f"[{event.host}] {data.get('action', '')} args: {self._json(args)}", "blue")
         status = data["status"]
         result = data.get("result", {})
+        if data.get("async"):  # a polled background job: its checks and its end, in Ansible's words
+            job = data["async"]
+            for _ in range(job.get("polls", 0)):
+                self._out(f"ASYNC POLL on {event.host}: jid={job['jid']} started=True finished=False", "blue")
+            self._out(f"ASYNC {'FAILED' if status == 'failed' else 'OK'} on {event.host}: jid={job['jid']}", "blue")
         if status == "failed":
             word = "...ignoring" if data.get("ignored") else ""
             self._out(f"fatal: [{event.host}]: FAILED! => {self._json(result)}", "red")

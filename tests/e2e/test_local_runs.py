@@ -19,7 +19,7 @@ ASYNC_DIR = """\
   gather_facts: false
   vars: {ansible_async_dir: "{{ jobs }}"}
   tasks:
-    - command: "true"
+    - command: sleep 1
       async: 5
       poll: 1
       register: polled
@@ -43,6 +43,7 @@ def _run(tmp_path, playbook, **extra):
     out = orch("run", str(tmp_path / "pb.yml"), "-i", str(tmp_path / "inv"), *options, "--no-color",
                "--runs-dir", str(tmp_path / "runs"), cwd=tmp_path, timeout=120)
     assert out.returncode == 0, out.stdout[-2000:] + out.stderr[-2000:]
+    return out
 
 
 def test_a_step_that_goes_alone_waits_for_the_batch_before_it(tmp_path):
@@ -56,5 +57,7 @@ def test_a_step_that_goes_alone_waits_for_the_batch_before_it(tmp_path):
 
 
 def test_async_jobs_go_where_ansible_async_dir_says(tmp_path):
-    _run(tmp_path, ASYNC_DIR, jobs=tmp_path / "jobs")
+    out = _run(tmp_path, ASYNC_DIR, jobs=tmp_path / "jobs")
     assert (tmp_path / "jobs").is_dir()
+    # the console shows a polled job's checks and its end as Ansible's does
+    assert "ASYNC POLL on localhost: jid=" in out.stdout and "ASYNC OK on localhost: jid=" in out.stdout
