@@ -1,18 +1,8 @@
-"""Whole runs over the local connection, for behaviour only a run shows (batches, async jobs)."""
+"""Whole runs over the local connection, for behaviour only a run shows (async jobs)."""
 
 from __future__ import annotations
 
 from tests.conftest import orch
-
-PLAYBOOK = """\
-- hosts: all
-  gather_facts: false
-  tasks:
-    - file: {path: "{{ dest }}", state: absent}
-    - copy: {src: tree, dest: "{{ dest }}"}
-    - command: test -f {{ dest }}/tree/leaf
-"""
-
 
 ASYNC_DIR = """\
 - hosts: all
@@ -44,16 +34,6 @@ def _run(tmp_path, playbook, **extra):
                "--runs-dir", str(tmp_path / "runs"), cwd=tmp_path, timeout=120)
     assert out.returncode == 0, out.stdout[-2000:] + out.stderr[-2000:]
     return out
-
-
-def test_a_step_that_goes_alone_waits_for_the_batch_before_it(tmp_path):
-    """A step that cannot share its batch's round trip (a directory copy) runs after the steps before it."""
-    (tmp_path / "files" / "tree").mkdir(parents=True)
-    (tmp_path / "files" / "tree" / "leaf").write_text("x")
-    dest = tmp_path / "dest"
-    (dest / "tree").mkdir(parents=True)  # the removal must happen first, or it takes the copy with it
-    _run(tmp_path, PLAYBOOK, dest=dest)
-    assert (dest / "tree" / "leaf").read_text() == "x"
 
 
 def test_async_jobs_go_where_ansible_async_dir_says(tmp_path):
