@@ -42,6 +42,11 @@ class Process(ABC):
     @abstractmethod
     def kill(self) -> None: ...
 
+    def read_some(self, timeout: float) -> bytes | None:
+        """What the process wrote so far, unbuffered (b"" at its end, None when nothing came within
+        ``timeout``): for a prompt that ends without a newline. Only terminal processes have it."""
+        raise NotImplementedError
+
 
 class Connection(ABC):
     """Reach one host. ``open`` raises UnreachableError with a one-line reason."""
@@ -56,8 +61,9 @@ class Connection(ABC):
     def open(self) -> None: ...
 
     @abstractmethod
-    def start(self, command: str) -> Process:
-        """Start ``command`` (a POSIX shell command line) on the host."""
+    def start(self, command: str, terminal: bool = False) -> Process:
+        """Start ``command`` (a POSIX shell command line) on the host; with ``terminal``, on a
+        pseudo-terminal (output and errors come together), for programs that insist on one."""
 
     def run(self, command: str, stdin: bytes = b"", timeout: float | None = None) -> CommandResult:
         """Run a command to completion (used by ``raw`` and for diagnostics)."""

@@ -50,12 +50,16 @@ def wrap(command: str, method: str, user: str, password: str | None, flags: str 
         return (f"{start} {_without_non_interactive(flags)} -p {shlex.quote(SUDO_PROMPT)} {as_user}{command}",
                 password.encode() + b"\n")
     if method == "su":
-        if password is not None:
-            raise UsageError("become_method su with a password needs a terminal; use sudo, or connect as root")
+        if password is not None:  # su reads it from a terminal: terminal.py starts that one
+            raise UsageError("become_method su with a password needs a terminal (terminal.py)")
         return f"{program} {flags} {user_q or 'root'} -s /bin/sh -c {shlex.quote(command)}", b""
     if password is not None:
         raise UsageError("become_method doas with a password needs a terminal; configure nopass")
     return f"{program} {flags} -u {user_q or 'root'} {command}", b""
+
+
+def needs_terminal(method: str, password: str | None) -> bool:
+    return method == "su" and password is not None
 
 
 def rejected(method: str, stderr: str) -> str | None:

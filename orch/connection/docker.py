@@ -11,7 +11,7 @@ import struct
 import threading
 
 from orch.connection.base import Connection, Process
-from orch.errors import UnreachableError
+from orch.errors import UnreachableError, UsageError
 
 _clients: dict[str | None, object] = {}
 _clients_lock = threading.Lock()
@@ -140,7 +140,9 @@ class DockerConnection(Connection):
                                    host=self.host_name)
         self._client = client
 
-    def start(self, command: str) -> Process:
+    def start(self, command: str, terminal: bool = False) -> Process:
+        if terminal:
+            raise UsageError("a password for su needs a terminal, which orch opens over ssh only; use sudo")
         self.open()
         import docker.errors
 

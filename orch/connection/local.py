@@ -6,6 +6,7 @@ import subprocess
 import threading
 
 from orch.connection.base import Connection, Process
+from orch.errors import UsageError
 
 
 class LocalProcess(Process):
@@ -62,7 +63,9 @@ class LocalConnection(Connection):
     def open(self) -> None:
         pass
 
-    def start(self, command: str) -> Process:
+    def start(self, command: str, terminal: bool = False) -> Process:
+        if terminal:
+            raise UsageError("a password for su needs a terminal, which orch opens over ssh only; use sudo")
         return LocalProcess(command)
 
     def close(self) -> None:

@@ -11,6 +11,7 @@ import json
 import threading
 
 from orch.connection import become as become_mod
+from orch.connection import terminal
 from orch.connection.base import Connection, Process
 from orch.connection.bootstrap import payload, python_command
 from orch.errors import AgentError, HostFailure
@@ -24,7 +25,7 @@ def _python(value: str) -> str:
 class AgentSession:
     def __init__(self, connection: Connection, *, become: bool = False, become_user: str = "root",
                  become_method: str = "sudo", become_password: str | None = None, become_flags: str | None = None,
-                 become_exe: str | None = None, sudo_chdir: str | None = None) -> None:
+                 become_exe: str | None = None, sudo_chdir: str | None = None, su_prompts=None) -> None:
         self.connection = connection
         self.become = become
         self.become_user = become_user
@@ -33,6 +34,7 @@ class AgentSession:
         self.become_flags = connection.options.become_flags if become_flags is None else become_flags
         self.become_exe = become_exe
         self.sudo_chdir = sudo_chdir
+        self.su_prompts = su_prompts  # what su's password prompt may say (None: the usual languages)
         self._proc: Process | None = None
         self._ready = False
         self._ids = itertools.count(1)
@@ -51,13 +53,20 @@ class AgentSession:
         if self._proc is None:
             command = python_command(_python(self.connection.options.python))
             preamble = b""
-            if self.become:
+            if self.become and become_mod.needs_terminal(self.become_method, self.become_password):
+                command = terminal.su_command(command, self.become_user, self.become_flags or "", self.become_exe)
+                self._proc, _ = terminal.start(self.connection, command, self.become_password, self.su_prompts,
+                                               host=self.host)  # the agent says nothing before its payload
+                self._ready = False
+                self._proc.write(payload(self.connection.options.agent_cache))
+            elif self.become:
                 command, preamble = become_mod.wrap(command, self.become_method, self.become_user,
                                                     self.become_password, self.become_flags, self.become_exe,
                                                     self.sudo_chdir)
-            self._proc = self.connection.start(command)
-            self._ready = False
-            self._proc.write(preamble + payload(self.connection.options.agent_cache))
+            if self._proc is None:
+                self._proc = self.connection.start(command)
+                self._ready = False
+                self._proc.write(preamble + payload(self.connection.options.agent_cache))
         if wait and not self._ready:
             self._await_ready()
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 import socket
 import threading
+import time
 from pathlib import Path
 
 from orch.connection import ssh_config
@@ -95,6 +96,20 @@ class SSHProcess(Process):
     def kill(self) -> None:
         self._channel.close()
 
+    def read_some(self, timeout: float) -> bytes | None:
+        # Read from the channel itself: only before the first readline (its buffer would hold the rest).
+        if not self._channel.recv_ready():
+            if self._channel.eof_received or self._channel.closed:
+                return b""
+            deadline = time.monotonic() + timeout
+            while not self._channel.recv_ready():
+                if self._channel.eof_received or self._channel.closed:
+                    return b""
+                if time.monotonic() >= deadline:
+                    return None
+                time.sleep(0.02)
+        return self._channel.recv(65536)
+
 
 def _describe(exc: BaseException, timeout: float | None = None) -> str:
     if isinstance(exc, paramiko.BadHostKeyException):
@@ -180,10 +195,12 @@ class SSHConnection(Connection):
             self.close()
             raise UnreachableError(_describe(exc, self.options.timeout), host=self.host_name) from None
 
-    def start(self, command: str) -> Process:
+    def start(self, command: str, terminal: bool = False) -> Process:
         self.open()
         try:
             channel = self._clients[-1].get_transport().open_session(timeout=self.options.timeout)
+            if terminal:
+                channel.get_pty(term="dumb", width=0, height=0)
             channel.exec_command(command)
         except Exception as exc:
             raise UnreachableError(_describe(exc), host=self.host_name) from None

@@ -11,6 +11,7 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
+from orch.connection import terminal
 from orch.connection.become import wrap
 from orch.engine.facts import prefixed
 from orch.engine.hostconn import HostConnection
@@ -48,6 +49,28 @@ def run_raw(host: HostConnection, command: str, stdin: bytes = b"", user: str | 
     result = {"changed": True, "rc": res.rc, "stdout": out, "stderr": err,
               "stdout_lines": out.splitlines(), "delta": round(time.time() - start, 3)}
     if res.rc != 0:
+        result.update(failed=True, msg="non-zero return code")
+    return result
+
+
+def run_raw_su(connection, command: str, executable: str | None, step, password: str) -> dict:
+    """``raw`` under su with a password: on a terminal (terminal.py), its output and errors together."""
+    start = time.time()
+    line = terminal.su_command(f"{executable or '/bin/sh'} -c {shlex.quote(command)}",
+                               step.become_user or connection.options.become_user or "root",
+                               step.become_flags or connection.options.become_flags or "", step.become_exe)
+    proc, first = terminal.start(connection, line, password, step.su_prompts, host=connection.host_name)
+    chunks = [first]
+    while True:
+        chunk = proc.read_some(3600)
+        if not chunk:
+            break
+        chunks.append(chunk)
+    rc = proc.wait(5)
+    out = b"".join(chunks).decode("utf-8", "replace")
+    result = {"changed": True, "rc": rc if rc is not None else -1, "stdout": out, "stderr": "",
+              "stdout_lines": out.splitlines(), "delta": round(time.time() - start, 3)}
+    if result["rc"] != 0:
         result.update(failed=True, msg="non-zero return code")
     return result
 

@@ -50,14 +50,15 @@ class HostConnection:
     def session(self, become: bool | None = None, become_user: str | None = None,
                 become_method: str | None = None, become_password: str | None = None,
                 remote_user: str | None = None, become_flags: str | None = None, become_exe: str | None = None,
-                sudo_chdir: str | None = None) -> AgentSession:
+                sudo_chdir: str | None = None, su_prompts=None) -> AgentSession:
         become = self.options.become if become is None else become
         user = (become_user or self.options.become_user) if become else ""
         method = become_method or self.options.become_method
         password = become_password if become_password is not None else self.options.become_password
         # Each way of becoming gets its own agent: a task with other flags or a wrong password never
         # borrows one that a right one started.
-        how = (method, password, become_flags, become_exe, sudo_chdir) if become else ()
+        prompts = tuple(su_prompts) if isinstance(su_prompts, (list, tuple)) else su_prompts
+        how = (method, password, become_flags, become_exe, sudo_chdir, prompts) if become else ()
         key = (self._user_key(remote_user), become, user, how)
         connection = self.connection_as(remote_user)
         with self._lock:
@@ -65,7 +66,7 @@ class HostConnection:
             if session is None:
                 session = AgentSession(connection, become=become, become_user=user or "root", become_method=method,
                                        become_password=password, become_flags=become_flags, become_exe=become_exe,
-                                       sudo_chdir=sudo_chdir)
+                                       sudo_chdir=sudo_chdir, su_prompts=su_prompts)
                 session.start(wait=False)  # its first request carries the ready wait
                 self._sessions[key] = session
             return session

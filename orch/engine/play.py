@@ -213,7 +213,7 @@ class PlayRun:
                                                     f"ansible_{method}_pass"),
                            become_flags=None if become_flags is None else str(become_flags),
                            become_exe=variable("ansible_become_exe", f"ansible_{method}_exe"),
-                           sudo_chdir=variable("ansible_sudo_chdir"),
+                           sudo_chdir=variable("ansible_sudo_chdir"), su_prompts=variable("ansible_su_prompt_l10n"),
                            environment=environment, delegate_to=delegate, remote_user=remote_user,
                            expect=self._expect(worker, task), timeout=task_timeout(pick(task.timeout, None)),
                            overlay=opts.plan_overlay)
@@ -256,8 +256,8 @@ class PlayRun:
             raise HostFailure(exc.message, location=task.location, task=name) from None
 
     def raw(self, step: StepContext, args: dict) -> dict:
-        from orch.connection.become import rejected
-        from orch.engine.adhoc import raw_command, run_raw
+        from orch.connection.become import needs_terminal, rejected
+        from orch.engine.adhoc import raw_command, run_raw, run_raw_su
 
         if step.check:
             return {"changed": True, "unknown": True, "msg": "would run (raw, effect unknown in check mode)"}
@@ -266,6 +266,9 @@ class PlayRun:
         become = options.become if step.become is None else step.become
         method = step.become_method or options.become_method
         password = step.become_password or self.options.become_password or options.become_password
+        if become and needs_terminal(method, password):
+            return run_raw_su(connection.connection_as(step.remote_user), str(args.get("_raw_params", "")),
+                              args.get("executable"), step, password)
         command, stdin = raw_command(str(args.get("_raw_params", "")), args.get("executable"), become=bool(become),
                                      method=method, user=step.become_user or options.become_user or "root",
                                      password=password, flags=step.become_flags or options.become_flags,

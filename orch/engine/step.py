@@ -30,6 +30,7 @@ class StepContext:
     become_flags: str | None = None  # replace the method's default flags (None: the host's, else the defaults)
     become_exe: str | None = None  # the program to run instead of sudo/su/doas
     sudo_chdir: str | None = None  # sudo starts in this folder (ansible_sudo_chdir)
+    su_prompts: Any = None  # what su's password prompt may say (ansible_su_prompt_l10n)
     environment: dict[str, Any] = field(default_factory=dict)
     delegate_to: str | None = None
     remote_user: str | None = None  # the login user this step asks for (None: the host's own)

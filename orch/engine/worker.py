@@ -244,4 +244,5 @@ class HostWorker:
                                   become_method=step.become_method,
                                   become_password=step.become_password or self.run.options.become_password,
                                   remote_user=step.remote_user, become_flags=step.become_flags,
-                                  become_exe=step.become_exe, sudo_chdir=step.sudo_chdir)
+                                  become_exe=step.become_exe, sudo_chdir=step.sudo_chdir,
+                                  su_prompts=step.su_prompts)

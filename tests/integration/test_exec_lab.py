@@ -117,17 +117,21 @@ def test_become_with_sudo(lab):
     assert res.returncode == 0 and "| rc=0 >>\norch" in res.stdout.replace(" \n", "\n")
 
 
-_BECOME_BOOK = """
+# As the become targets of ansible-core: the right password, then a wrong one (raw and a module).
+_PASSWORD_STEPS = """
 - hosts: all
   gather_facts: false
   become: true
-  vars: {ansible_become_password: ops-secret}
+  vars: {{ansible_become_password: ops-secret}}
+  {how}
   tasks:
-    - {raw: whoami, register: raw_ok}
-    - {command: whoami, register: agent_ok}
-    - {raw: exit 99, vars: {ansible_become_password: BOGUSPASS}, register: raw_bogus, ignore_errors: true}
-    - {command: whoami, vars: {ansible_become_password: BOGUSPASS}, register: agent_bogus, ignore_errors: true}
-    - {raw: echo hi, vars: {ansible_sudo_chdir: /nonexistent_dir}, register: bad_dir, ignore_errors: true}
+    - {{raw: whoami, register: raw_ok}}
+    - {{command: whoami, register: agent_ok}}
+    - {{raw: exit 99, vars: {{ansible_become_password: BOGUSPASS}}, register: raw_bogus, ignore_errors: true}}
+    - {{command: whoami, vars: {{ansible_become_password: BOGUSPASS}}, register: agent_bogus, ignore_errors: true}}
+"""
+
+_BECOME_BOOK = _PASSWORD_STEPS.format(how="") + """    - {raw: echo hi, vars: {ansible_sudo_chdir: /nonexistent_dir}, register: bad_dir, ignore_errors: true}
     - {raw: pwd, vars: {ansible_sudo_chdir: /}, register: root_dir}
     - raw: echo "shim=$ORCH_SHIM"
       vars: {ansible_become_exe: env ORCH_SHIM=via-exe sudo, ansible_become_flags: -H -S -n --preserve-env=ORCH_SHIM}
@@ -145,14 +149,34 @@ _BECOME_BOOK = """
 """
 
 
+def _run_book_as(lab, tmp_path, user: str, book: str, extra: str = ""):
+    """``book`` run on the lab's first host, logged in as ``user``."""
+    name = lab.names[0]
+    inv = tmp_path / "inv.ini"
+    inv.write_text(f"{name} ansible_host={lab.address(name)} ansible_user={user} ansible_ssh_private_key_file={lab.key} "
+                   f"orch_known_hosts_file={lab.known_hosts} ansible_python_interpreter=/usr/bin/python3 {extra}\n")
+    (tmp_path / "book.yml").write_text(book)
+    return orch("run", str(tmp_path / "book.yml"), "-i", str(inv))
+
+
 def test_become_password_exe_flags_and_chdir(lab, tmp_path):
     """Ansible's become options: a wrong sudo password says so (raw and modules), become_exe and
     become_flags replace sudo and its flags (-n dropped when a password is given), sudo_chdir."""
-    name = lab.names[0]
-    inv = tmp_path / "inv.ini"
-    inv.write_text(f"{name} ansible_host={lab.address(name)} ansible_user=ops ansible_ssh_private_key_file={lab.key} "
-                   f"orch_known_hosts_file={lab.known_hosts} ansible_python_interpreter=/usr/bin/python3\n")
-    book = tmp_path / "become.yml"
-    book.write_text(_BECOME_BOOK)
-    res = orch("run", str(book), "-i", str(inv))
+    res = _run_book_as(lab, tmp_path, "ops", _BECOME_BOOK)
+    assert res.returncode == 0, res.stdout + res.stderr
+
+
+_SU_BOOK = _PASSWORD_STEPS.format(how="become_method: su\n  become_user: ops") + """    - {raw: echo hi, vars: {ansible_su_prompt_l10n: [NOT_A_VALID_PROMPT]}, register: no_prompt, ignore_unreachable: true}
+    - assert:
+        that:
+          - raw_ok.stdout_lines[-1] == 'ops' and agent_ok.stdout == 'ops'
+          - raw_bogus is failed and raw_bogus.msg is contains 'Incorrect su password'
+          - agent_bogus is failed and agent_bogus.msg is contains 'Incorrect su password'
+          - no_prompt is unreachable and no_prompt.msg is contains 'waiting for privilege escalation prompt'
+"""
+
+
+def test_su_with_a_password_answers_its_prompt_on_a_terminal(lab, tmp_path):
+    """su reads a password only from a terminal: over ssh orch opens one for that start alone."""
+    res = _run_book_as(lab, tmp_path, "orch", _SU_BOOK, "ansible_timeout=3")
     assert res.returncode == 0, res.stdout + res.stderr

@@ -74,3 +74,18 @@ def test_become_exe_flags_and_chdir_as_ansible():
 ])
 def test_proxy_jump_from_common_args(args, jump):
     assert options_for("h", {"ansible_ssh_common_args": args}).proxy_jump == jump
+
+
+def test_su_with_a_password_on_a_terminal():
+    from orch.connection import terminal
+
+    command = terminal.su_command("python3 -c 'x'", "app", "--x y", "/tmp/shim")
+    assert command.startswith("/tmp/shim --x y app -s /bin/sh -c ")
+    assert "stty raw -echo" in command and terminal.READY in command
+    pattern = terminal.prompt_pattern(None)
+    assert pattern.search("Password: ") and pattern.search("Пароль:") and pattern.search("root's Password:")
+    assert not pattern.search("Password: accepted, starting") and not pattern.search("hello")
+    assert terminal.prompt_pattern(["Kennwort"]).search("Kennwort: ") and not terminal.prompt_pattern("X").search(
+        "Password: ")
+    with pytest.raises(UsageError, match="needs a terminal"):
+        wrap("id", "su", "app", "pw")
