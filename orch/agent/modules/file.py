@@ -45,10 +45,38 @@ def run(ctx, args):
             diff[0]["path_content"] = _contents(ctx, path)
     handler = {"absent": _absent, "file": _file, "directory": _directory, "touch": _touch,
                "link": _link, "hard": _link}[state]
-    result = handler(ctx, args, path, entry, state, diff)
+    warnings = _unknown_owners(ctx, args) if ctx.check and state != "absent" else []
+    try:
+        result = handler(ctx, args, path, entry, state, diff)
+    except ModuleFailed as exc:
+        if warnings:
+            exc.result.setdefault("warnings", []).extend(warnings)
+        raise
+    if warnings:
+        result.setdefault("warnings", []).extend(warnings)
     if ctx.diff and (result.get("changed") or state != "absent"):  # as Ansible's: the path even when unchanged
         result["diff"] = {"before": diff[0], "after": diff[1]}
     return result
+
+
+def _unknown_owners(ctx, args):
+    """Ansible's check-mode warnings for an owner or group the host lacks (and no earlier step plans)."""
+    import grp
+    import pwd
+
+    found = []
+    for key, kind, by_id, by_name in (("owner", "user", pwd.getpwuid, files.uid_of),
+                                      ("group", "group", grp.getgrgid, files.gid_of)):
+        text = str(args.get(key) or "")
+        if not text:
+            continue
+        try:
+            by_id(int(text)) if text.isdigit() else by_name(text, ctx)
+        except (KeyError, ModuleFailed):
+            what = "%s with %s %s" % (kind, "uid" if kind == "user" else "gid", text) if text.isdigit() \
+                else "%s %s" % (kind, text)
+            found.append("failed to look up %s. Create %s up to this point in real play" % (what, kind))
+    return found
 
 
 def _contents(ctx, path):

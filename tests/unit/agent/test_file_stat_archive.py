@@ -117,6 +117,15 @@ def test_file_mode_shows_as_ansible_shows_it(agent, tmp_path):
     assert result["mode"] == "01444"  # Ansible's '0%03o': a special bit keeps the leading 0
 
 
+def test_file_check_mode_warns_of_owners_the_host_lacks(agent, tmp_path):
+    args = {"path": str(tmp_path / "none"), "owner": "orch-no-such-user", "group": "4242420"}
+    result = agent.check("file", args)
+    assert result["failed"] and result["warnings"] == [
+        "failed to look up user orch-no-such-user. Create user up to this point in real play",
+        "failed to look up group with gid 4242420. Create group up to this point in real play"]
+    assert "warnings" not in agent.check("file", {"path": str(tmp_path), "owner": "root", "group": "0"})
+
+
 def test_file_recurse_reaches_children(agent, tmp_path):
     _setup(tmp_path, "dir d")
     agent.run("file", {"path": str(tmp_path / "d"), "state": "directory", "recurse": True, "owner": "nobody",
