@@ -113,6 +113,24 @@ def test_user_expiry_of_an_account_without_a_shadow_line(t):
         _cleanup_user(t, name)
 
 
+def test_user_generates_an_ssh_key_with_a_passphrase(t):
+    name = f"k{t.transport}1"
+    _cleanup_user(t, name)
+    args = {"name": name, "generate_ssh_key": True, "ssh_key_file": ".ssh/test_id_rsa",
+            "ssh_key_passphrase": "secret_passphrase", "ssh_key_type": "ed25519"}
+    try:
+        plan, applied = plan_apply(t, "user", args)
+        key = applied["ssh_key_file"]
+        assert key == f"/home/{name}/.ssh/test_id_rsa" and applied["ssh_public_key"].startswith("ssh-ed25519 ")
+        assert "secret_passphrase" not in repr(applied)
+        t.sh(f"ssh-keygen -y -P secret_passphrase -f {key} >/dev/null")  # the passphrase opens it
+        assert t.sh(f"stat -c %U:%a {key} /home/{name}/.ssh") == f"{name}:600\n{name}:700"
+        again = ok(t.run("user", dict(args, force=True)))  # force makes a new pair, and says so
+        assert again["changed"] and "Overwriting existing ssh key private file" in again["warnings"][0]
+    finally:
+        _cleanup_user(t, name)
+
+
 def test_user_system_without_home(t):
     name = f"s{t.transport}1"
     _cleanup_user(t, name)

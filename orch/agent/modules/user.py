@@ -10,7 +10,7 @@ import re
 
 from ..context import ModuleFailed
 from ..sys_common import as_list, choice, opt_bool, read_text, record, run_ok, safe_name
-from .. import sys_users
+from .. import ssh_keygen, sys_users
 
 _FIELDS = ("uid", "group", "groups", "home", "shell", "comment")
 
@@ -243,6 +243,12 @@ def run(ctx, args):
             run_ok(ctx, ["chage"] + chage + [name], "chage")
         if make_home:
             _make_home(after, args.get("skeleton"))
+    if opt_bool(args, "generate_ssh_key", False):
+        keyed, keys, warnings = ssh_keygen.generate(ctx, args, after)
+        changed = changed or keyed
+        result.update(keys)
+        if warnings:
+            result.setdefault("warnings", []).extend(warnings)
     for key in ("uid", "home", "shell", "comment"):
         result[key] = after.get(key)
     result["group"] = after.get("gid")
