@@ -32,7 +32,7 @@ def write_job(path, data):
     os.replace(tmp, path)
 
 
-def start(agent, module, args, environment, timeout, directory=None):
+def start(agent, module, args, environment, timeout, directory=None, check=False):
     """Start ``module`` in the background; returns the job's first answer (jid, results file)."""
     import random
 
@@ -51,7 +51,7 @@ def start(agent, module, args, environment, timeout, directory=None):
         if os.fork():
             os._exit(0)
         _detach()
-        _watch(agent, module, args, environment, timeout, path, jid)
+        _watch(agent, module, args, environment, timeout, path, jid, check)
     finally:
         os._exit(0)
 
@@ -65,7 +65,7 @@ def _detach():
     os.chdir("/")
 
 
-def _watch(agent, module, args, environment, timeout, path, jid):
+def _watch(agent, module, args, environment, timeout, path, jid, check=False):
     """Run the module in a child; kill it when it outlives ``timeout`` seconds."""
     worker = os.fork()
     if worker == 0:
@@ -74,7 +74,8 @@ def _watch(agent, module, args, environment, timeout, path, jid):
             from . import foreign
 
             foreign.IN_ASYNC_JOB = True
-            step = {"module": module, "args": args, "environment": environment}
+            # A job started in check mode checks (Ansible's check mode: each step sees only the host).
+            step = {"module": module, "args": args, "environment": environment, "check": check, "overlay": False}
             result = agent.run_step(step)
             result.update(finished=True, ansible_job_id=jid, results_file=path)
             result.pop("started", None)

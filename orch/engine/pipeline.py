@@ -173,7 +173,8 @@ def send(step: StepContext) -> dict:
                 "msg": "would probe the host after earlier changes: result unknown in check mode"}
     if task.action_plugin is not None:
         return py_actions.run(step, args)
-    background = async_settings(step) if task.async_val is not None and not step.check else None
+    # Ansible's check mode runs the job in the background too (checking); a plan cannot see into one.
+    background = async_settings(step) if task.async_val is not None and not (step.check and step.overlay) else None
     if background is not None and task.module not in actions.CONTROLLER_ACTIONS:
         return run_async(step, task.module, args, *background)
     if task.foreign is not None:

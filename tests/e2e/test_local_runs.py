@@ -26,10 +26,27 @@ ASYNC_DIR = """\
 """
 
 
-def _run(tmp_path, playbook, **extra):
+CHECKED_JOB = """\
+- hosts: all
+  gather_facts: false
+  tasks:
+    - stat: {path: /}
+      async: 30
+      poll: 0
+      register: started
+    - async_status: {jid: "{{ started.ansible_job_id }}"}
+      register: job
+      until: job is finished
+      retries: 20
+      delay: 1
+    - assert: {that: [job.stat.isdir]}
+"""
+
+
+def _run(tmp_path, playbook, *options, **extra):
     (tmp_path / "inv").write_text("localhost ansible_connection=local\n")
     (tmp_path / "pb.yml").write_text(playbook)
-    options = [arg for key, value in extra.items() for arg in ("-e", f"{key}={value}")]
+    options = [*options, *(arg for key, value in extra.items() for arg in ("-e", f"{key}={value}"))]
     out = orch("run", str(tmp_path / "pb.yml"), "-i", str(tmp_path / "inv"), *options, "--no-color",
                "--runs-dir", str(tmp_path / "runs"), cwd=tmp_path, timeout=120)
     assert out.returncode == 0, out.stdout[-2000:] + out.stderr[-2000:]
@@ -41,3 +58,9 @@ def test_async_jobs_go_where_ansible_async_dir_says(tmp_path):
     assert (tmp_path / "jobs").is_dir()
     # the console shows a polled job's checks and its end as Ansible's does
     assert "ASYNC POLL on localhost: jid=" in out.stdout and "ASYNC OK on localhost: jid=" in out.stdout
+
+
+def test_an_async_job_in_check_mode_runs_in_the_background_as_ansibles(tmp_path):
+    """--check (Ansible's check mode): the job checks in the background; async_status finds it."""
+    _run(tmp_path, CHECKED_JOB, "--check")
+

@@ -10,4 +10,4 @@ def run(ctx, args):
         raise ModuleFailed("async_wrapper needs the module to run")
     ctx.agent.module(module)  # an unknown module fails now, not silently in the background
     return start(ctx.agent, module, args.get("args") or {}, ctx.env, float(args.get("timeout") or 0) or 3600.0,
-                 args.get("async_dir"))
+                 args.get("async_dir"), check=ctx.check)
