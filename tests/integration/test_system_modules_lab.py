@@ -131,6 +131,21 @@ def test_user_generates_an_ssh_key_with_a_passphrase(t):
         _cleanup_user(t, name)
 
 
+def test_touch_by_a_user_who_may_write_but_does_not_own(t):
+    """As Ansible's: 'now' times need only write access (utime without times), not ownership."""
+    from orch.engine.hostconn import HostConnection
+
+    path = f"/tmp/orch-utime-{t.transport}"
+    t.sh(f"rm -f {path}; touch -d 2001-01-01 {path}; chmod 666 {path}")
+    conn = HostConnection(t.name, {**t._vars, "ansible_become": True, "ansible_become_user": "nobody"})
+    try:
+        touched = ok(conn.session().run("file", {"path": path, "state": "touch"}))
+        assert touched["changed"] and int(t.sh(f"stat -c %Y {path}")) > 978307200
+    finally:
+        conn.close()
+        t.sh(f"rm -f {path}")
+
+
 def test_user_system_without_home(t):
     name = f"s{t.transport}1"
     _cleanup_user(t, name)

@@ -260,8 +260,10 @@ def _times(ctx, args, entry, default, diff=None):
                 diff[0][key], diff[1][key] = old, new
     if ctx.check:
         return True
+    # Both "now": no times given, which needs only write access, not ownership (as Ansible does it).
+    times = None if mtime == "now" and atime == "now" else (new_a, new_m)
     try:
-        os.utime(entry.path, (new_a, new_m), follow_symlinks=entry.state != "link")
+        os.utime(entry.path, times, follow_symlinks=entry.state != "link")
     except (OSError, NotImplementedError) as exc:
         raise ModuleFailed("Error while updating modification or access time: %s" % exc, path=entry.path)
     return True
