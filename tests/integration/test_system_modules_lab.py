@@ -87,6 +87,11 @@ def test_user_converge_modify_remove(t):
     kept = ok(t.run("user", {"name": name, "password": "other", "update_password": "on_create"}))
     assert kept["changed"] is False and "appears not to have been hashed" in kept["warnings"][0]
     assert "warnings" not in ok(t.run("user", {"name": name, "password": hashed}))
+    # password_lock: '!' before the hash, and off again; with the same password, only the lock changes
+    plan_apply(t, "user", {"name": name, "password_lock": True})
+    assert t.sh(f"getent shadow {name}").split(":")[1] == "!" + hashed
+    plan_apply(t, "user", {"name": name, "password_lock": False, "password": hashed})
+    assert t.sh(f"getent shadow {name}").split(":")[1] == hashed
     # account expiry (a day, UTC) and password ageing as shadow holds them; then no expiry again
     plan_apply(t, "user", {"name": name, "expires": 2529881062, "password_expire_max": 10, "password_expire_min": 5})
     assert [t.sh(f"getent shadow {name}").split(":")[i] for i in (3, 4, 7)] == ["5", "10", "29281"]

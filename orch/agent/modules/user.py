@@ -65,7 +65,7 @@ def _plan_new(ctx, name, args, system):
     if args.get("shell"):
         argv += ["-s", user["shell"]]
     if args.get("password") is not None:
-        user["password"] = str(args["password"])
+        user["password"] = ("!%s" if opt_bool(args, "password_lock", False) else "%s") % args["password"]
         argv += ["-p", user["password"]]
     user["aging"] = {"expire": -1}  # useradd's shadow line: no expiry
     if args.get("expires") is not None:
@@ -123,9 +123,18 @@ def _plan_change(ctx, current, args):
         after["aging"] = dict(after.get("aging") or aging, inactive=int(inactive))
         opts += ["-f", str(int(inactive))]
     update = choice(args, "update_password", ("always", "on_create"), "always")
-    if args.get("password") is not None and update == "always" and str(args["password"]) != current.get("password"):
-        after["password"] = str(args["password"])
+    lock, hashed = opt_bool(args, "password_lock", None), current.get("password") or ""
+    wanted = args.get("password")
+    if wanted is not None and update == "always" and hashed.lstrip("!") != str(wanted).lstrip("!"):
+        # a new hash, locked or not in the same usermod (as Ansible's: its -L/-U give way to -p)
+        after["password"] = ("!%s" if lock else "%s") % wanted
         opts += ["-p", after["password"]]
+    elif lock and not hashed.startswith("!"):
+        after["password"] = "!" + hashed
+        opts.append("-L")
+    elif lock is False and hashed.startswith("!"):
+        after["password"] = hashed[1:]
+        opts.append("-U")
     return opts, after
 
 
