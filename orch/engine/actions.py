@@ -189,7 +189,7 @@ def _copy_content(step: "StepContext", args: dict) -> tuple[dict, bytes] | None:
     path = step.find_file(str(args["src"]), "files", allow_dir=True)
     if os.path.isdir(path):
         return None
-    raw, _ = _file_bytes(step, dict(args, src=path), "files")
+    raw = copy_walk.read_source(path, step.templar, args.get("decrypt", True) is not False)
     return _preserved(args, path), raw
 
 
@@ -230,7 +230,7 @@ def copy(step: "StepContext", args: dict) -> dict:
         raise OrchError(problem)
     if args.get("src") is not None and "content" not in args and not args.get("remote_src") and not step.diff:
         path = step.find_file(str(args["src"]), "files", allow_dir=True)
-        if os.path.isfile(path) and os.path.getsize(path) > STAGE_LIMIT:
+        if os.path.isfile(path) and os.path.getsize(path) > STAGE_LIMIT and not copy_walk.is_vaulted(path):
             return _send_large_file(step, _preserved(args, path), path)
     found = _copy_content(step, args)
     if found is not None:
@@ -277,11 +277,7 @@ def _copy_dir(step: "StepContext", args: dict, path: str, contents_only: bool) -
                           local_follow=args.get("local_follow", True) is not False)
     files = []
     for source, rel in tree.files:
-        try:
-            with open(source, "rb") as handle:
-                content = handle.read()
-        except OSError as exc:  # unreadable: the task fails, naming it
-            raise OrchError(f"could not read {source}: {exc.strerror or exc}") from None
+        content = copy_walk.read_source(source, step.templar, args.get("decrypt", True) is not False)
         files.append({"path": rel, "_checksum": hashlib.sha1(content).hexdigest(),
                       "_content_b64": base64.b64encode(content).decode()})
     dirs = tree.dirs

@@ -1,4 +1,5 @@
-"""Which files, folders and links a copy of a controller folder sends, as Ansible's copy picks them.
+"""Which files, folders and links a copy of a controller folder sends, as Ansible's copy picks them,
+and a source file's bytes as it sends them (a vault-encrypted one decrypted, unless ``decrypt: false``).
 
 With ``local_follow`` (the default) a link to a file sends the file, and a link to a folder sends
 that folder's tree, unless it leads back to a folder on the way down to it (a circle), which stays a link;
@@ -9,6 +10,11 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field
+
+from orch.errors import Location, OrchError, TemplateError
+from orch.yamlsrc import VaultText
+
+_VAULT = b"$ANSIBLE_VAULT;"
 
 
 @dataclass
@@ -30,7 +36,9 @@ def walk(base: str, prefix: str, local_follow: bool = True) -> Tree:
         tree.dirs.append(prefix)
 
     def visit(folder: str, rel: str, within: frozenset) -> None:
-        for name in sorted(os.listdir(folder)):
+        names = sorted(os.listdir(folder))
+        # A folder's files first, then its folders (os.walk's order, so the first problem found is Ansible's).
+        for name in sorted(names, key=lambda n: os.path.isdir(os.path.join(folder, n))):
             path, dest = os.path.join(folder, name), os.path.normpath(os.path.join(rel, name))
             if os.path.islink(path):
                 real = os.path.realpath(path)
@@ -49,3 +57,30 @@ def walk(base: str, prefix: str, local_follow: bool = True) -> Tree:
 
     visit(base, prefix, frozenset({_identity(base)}))
     return tree
+
+
+def read_source(path: str, templar=None, decrypt: bool = True) -> bytes:
+    """A controller file's bytes; a vault-encrypted one opened with the run's secrets (``templar``)."""
+    try:
+        with open(path, "rb") as handle:
+            data = handle.read()
+    except OSError as exc:  # unreadable: the task fails, naming it
+        raise OrchError(f"could not read {path}: {exc.strerror or exc}") from None
+    if not decrypt or templar is None or not data.startswith(_VAULT):
+        return data
+    payload = VaultText(data.decode("ascii", "replace"))
+    payload.loc = Location(path, 1)
+    try:
+        return templar.vault(payload).encode("utf-8")
+    except TemplateError as exc:
+        if "no vault password" in exc.message or "--vault-password-file" in exc.message:
+            raise OrchError(f"A vault password or secret must be specified to decrypt {path}") from None
+        raise OrchError(f"could not decrypt {path}: {exc.message}") from None
+
+
+def is_vaulted(path: str) -> bool:
+    try:
+        with open(path, "rb") as handle:
+            return handle.read(len(_VAULT)) == _VAULT
+    except OSError:
+        return False

@@ -7,7 +7,10 @@ import os
 import pytest
 
 from orch.engine.actions import copy_args_problem
-from orch.engine.copy_walk import walk
+from orch.engine.copy_walk import read_source, walk
+from orch.errors import OrchError
+from orch.templating.templar import Templar
+from orch.vault import Vault, VaultSecret, encrypt
 
 
 def _tree(tmp_path):
@@ -46,3 +49,21 @@ def test_links_followed_or_kept_as_ansible(tmp_path):
 ])
 def test_argument_problems_in_ansibles_order(args, problem):
     assert copy_args_problem(args) == problem
+
+
+def test_a_vaulted_source_is_sent_decrypted(tmp_path):
+    path = tmp_path / "secret"
+    path.write_text(encrypt(b"plain\n", b"pw"))
+    assert read_source(str(path), Templar(vault=Vault([VaultSecret("default", b"pw")]).templar_hook)) == b"plain\n"
+    assert read_source(str(path), Templar(), decrypt=False).startswith(b"$ANSIBLE_VAULT;")
+    with pytest.raises(OrchError, match=r"A vault password or secret must be specified to decrypt .*/secret$"):
+        read_source(str(path), Templar())
+    with pytest.raises(OrchError, match=r"could not decrypt .*no given password opens it"):
+        read_source(str(path), Templar(vault=Vault([VaultSecret("default", b"other")]).templar_hook))
+
+
+def test_a_folders_files_come_before_its_folders(tmp_path):
+    (tmp_path / "a_dir").mkdir()
+    (tmp_path / "a_dir" / "inner").write_text("i")
+    (tmp_path / "z_file").write_text("z")
+    assert [rel for _, rel in walk(str(tmp_path), "").files] == ["z_file", "a_dir/inner"]
