@@ -317,7 +317,7 @@ def _remote_tree(ctx, args, src, dest):
         rel_dir = os.path.relpath(current, root)
         for name in sorted(dirnames + filenames):
             rel, path = os.path.normpath(os.path.join(rel_dir, name)), os.path.join(current, name)
-            if keep_links and os.path.islink(path):
+            if os.path.islink(path) and (keep_links or not os.path.exists(path)):  # a link to nowhere stays one
                 links.append({"path": rel, "target": os.readlink(path)})
             elif name in dirnames:
                 dirs.append(rel)

@@ -143,8 +143,10 @@ def test_a_remote_folder_copy_keeps_links_without_local_follow(agent, tmp_path):
                               "local_follow": False})
     assert kept["changed"] and os.readlink(tmp_path / "kept/link") == "sub/f"
     assert os.readlink(tmp_path / "kept/dirlink") == "sub"
+    os.symlink("/nowhere/at/all", src / "broken")
     followed = agent.run("copy", {"src": str(src) + "/", "dest": str(tmp_path / "followed"), "remote_src": True})
     assert followed["changed"] and not os.path.islink(tmp_path / "followed/link")
+    assert os.readlink(tmp_path / "followed/broken") == "/nowhere/at/all"
     assert (tmp_path / "followed/link").read_text() == "f"
 
 
