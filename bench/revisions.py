@@ -25,13 +25,14 @@ KINDS = ("first", "noop", "dry")
 
 
 def checkout(rev: str) -> tuple[str, Path]:
-    """The revision's full sha and a worktree of it (made once, reused)."""
+    """The revision's full sha and a copy of its tree (made once, reused)."""
     sha = subprocess.run(["git", "rev-parse", "--verify", f"{rev}^{{commit}}"], cwd=bench.ROOT, check=True,
                          capture_output=True, text=True).stdout.strip()
     tree = bench.WORK / f"rev-{sha[:12]}"
-    if not tree.exists():
-        subprocess.run(["git", "worktree", "add", "--detach", str(tree), sha], cwd=bench.ROOT, check=True,
-                       capture_output=True)
+    if not tree.exists():  # the revision's files only (git archive), not a worktree the repository keeps
+        tree.mkdir(parents=True)
+        archive = subprocess.run(["git", "archive", sha], cwd=bench.ROOT, check=True, capture_output=True).stdout
+        subprocess.run(["tar", "-x", "-C", str(tree)], input=archive, check=True)
     subprocess.run([sys.executable, "-m", "compileall", "-q", str(tree / "orch")], check=True, capture_output=True)
     return sha, tree
 
