@@ -120,7 +120,10 @@ def _attrs(ctx, args, entry, diff, follow=None):
         follow = files.is_true(args.get("follow", True))
     if entry.state == "link" and follow:
         target = fsview.lookup(ctx, entry.path, follow=True)
-        entry = target if target.exists else entry
+        if target.exists:
+            entry = target
+        else:  # a dangling link: only the link itself, as Ansible (nothing to follow to)
+            follow = False
     return fileattrs.apply(ctx, entry, mode=args.get("mode"), owner=args.get("owner"), group=args.get("group"),
                            follow=follow, diff=diff)
 
@@ -164,8 +167,7 @@ def _directory(ctx, args, path, entry, state, diff):
         raise ModuleFailed("%s already exists as a %s" % (path, entry.state), path=path)
     changed = _attrs(ctx, args, entry, diff if not changed else None) or changed
     if files.is_true(args.get("recurse")):
-        for child in _tree(ctx, entry.path):
-            changed = _attrs(ctx, args, fsview.lookup(ctx, child), None, follow=follow) or changed
+        changed = _recurse(ctx, args, entry.path, follow, {os.path.realpath(entry.path)}) or changed
     changed = _times(ctx, args, entry, "preserve") or changed
     return _result(ctx, path, changed, "directory")
 
@@ -182,6 +184,21 @@ def _mkdir(ctx, directory):
         raise ModuleFailed("There was an issue creating %s as requested: %s" % (directory, exc.strerror or exc),
                            path=directory)
     fsview.forget(ctx, directory)
+
+
+def _recurse(ctx, args, root, follow, seen):
+    """Attributes on everything below root, as Ansible's recursive_set_attributes: with ``follow``
+    a link's target too, and a linked directory's contents (each real directory once)."""
+    changed = False
+    for child in _tree(ctx, root):
+        entry = fsview.lookup(ctx, child)
+        changed = _attrs(ctx, args, entry, None, follow=follow) or changed
+        if follow and entry.state == "link" and fsview.lookup(ctx, child, follow=True).isdir:
+            real = os.path.realpath(child)
+            if real not in seen:
+                seen.add(real)
+                changed = _recurse(ctx, args, real, follow, seen) or changed
+    return changed
 
 
 def _tree(ctx, root):

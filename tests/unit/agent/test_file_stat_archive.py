@@ -126,6 +126,27 @@ def test_file_check_mode_warns_of_owners_the_host_lacks(agent, tmp_path):
     assert "warnings" not in agent.check("file", {"path": str(tmp_path), "owner": "root", "group": "0"})
 
 
+def test_file_recurse_follows_links_to_their_targets(agent, tmp_path):
+    """follow: a linked file and a linked directory's contents change too; a dangling link is no error."""
+    top, target_dir = tmp_path / "top", tmp_path / "target_dir"
+    top.mkdir()
+    target_dir.mkdir()
+    (target_dir / "foo").write_text("x")
+    (tmp_path / "target_file").write_text("y")
+    for path in (target_dir, target_dir / "foo", tmp_path / "target_file"):
+        path.chmod(0o700)
+    (top / "link").symlink_to("../target_file")
+    (top / "link_dir").symlink_to("../target_dir")
+    (top / "dangling").symlink_to("does_not_exist")
+    args = {"path": str(top), "mode": "a-x", "recurse": True}
+    kept = agent.run("file", dict(args, follow=False))
+    assert not kept["failed"] and os.stat(target_dir / "foo").st_mode & 0o777 == 0o700
+    result = agent.run("file", dict(args, follow=True))
+    assert not result["failed"], result
+    assert [os.stat(p).st_mode & 0o777 for p in (tmp_path / "target_file", target_dir, target_dir / "foo")] \
+        == [0o600, 0o600, 0o600]
+
+
 def test_file_recurse_reaches_children(agent, tmp_path):
     _setup(tmp_path, "dir d")
     agent.run("file", {"path": str(tmp_path / "d"), "state": "directory", "recurse": True, "owner": "nobody",
