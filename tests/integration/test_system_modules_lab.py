@@ -80,6 +80,8 @@ def test_user_converge_modify_remove(t):
     plan_apply(t, "user", {"name": name, "shell": "/bin/sh", "groups": "staff"}, snapshot=USERS)
     assert t.sh(f"id -nG {name}").split() == [name, "staff"]
     plan_apply(t, "user", {"name": name, "groups": ["users"], "append": True})
+    alone = ok(t.run("user", {"name": name, "append": True}))  # Ansible's warning, and no change
+    assert not alone["changed"] and "'append' is set, but no 'groups' are specified" in alone["warnings"][0]
     assert sorted(t.sh(f"id -nG {name}").split()) == sorted([name, "staff", "users"])
     hashed = "$6$salt$IxDD3jeSOb5eB1CX5LBsqZFVkJdido3OUILO5Ifz5iwMuTS4XMS130MTSuDDl3aCI6WouIL9AjRbLCelDCy.g."
     plan_apply(t, "user", {"name": name, "password": hashed})

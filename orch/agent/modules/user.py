@@ -141,6 +141,8 @@ def _plan_change(ctx, current, args):
 # crypt(3)'s hash length by scheme (md5, sha256, sha512, yescrypt), and its alphabet
 _HASH_LENGTHS = {"1": 22, "5": 43, "6": 86, "y": 43}
 _NOT_CRYPT = re.compile(r"[^A-Za-z0-9./=]")
+APPEND_WARNING = ("'append' is set, but no 'groups' are specified. Use 'groups' for appending new groups."
+                  "This will change to an error in Ansible 2.14.")
 PLAINTEXT_WARNING = ("The input password appears not to have been hashed. "
                      "The 'password' argument must be encrypted for this module to work properly.")
 
@@ -198,9 +200,12 @@ def run(ctx, args):
     state = choice(args, "state", ("present", "absent"), "present")
     system = opt_bool(args, "system", False)
     current = sys_users.user(ctx, name)
+    warnings = [APPEND_WARNING] if args.get("groups") is None and opt_bool(args, "append", False) else []
     if state == "absent":
         result = {"name": name, "state": "absent", "force": opt_bool(args, "force", False),
                   "remove": opt_bool(args, "remove", False)}
+        if warnings:
+            result["warnings"] = warnings
         if current is None:
             return dict(result, changed=False)
         if ctx.diff:
@@ -217,10 +222,12 @@ def run(ctx, args):
     create_home = opt_bool(args, "create_home", opt_bool(args, "createhome", True))
     result = {"name": name, "state": "present", "system": system, "create_home": create_home,
               "append": opt_bool(args, "append", False), "move_home": opt_bool(args, "move_home", False)}
+    if warnings:
+        result["warnings"] = warnings
     if args.get("password") is not None:
         result["password"] = "NOT_LOGGING_PASSWORD"
         if looks_unhashed(str(args["password"])):
-            result["warnings"] = [PLAINTEXT_WARNING]
+            result.setdefault("warnings", []).append(PLAINTEXT_WARNING)
     if current is None:
         argv, after, new_group = _plan_new(ctx, name, args, system)
         changed, make_home = True, False
