@@ -153,6 +153,18 @@ def test_touch_by_a_user_who_may_write_but_does_not_own(t):
         t.sh(f"rm -f {path}")
 
 
+def test_user_useradd_settings_umask_and_uid_range(t):
+    name = f"m{t.transport}1"
+    _cleanup_user(t, name)
+    try:
+        made = ok(t.run("user", {"name": name, "umask": "077", "uid_min": 42000, "uid_max": 42100}))
+        assert 42000 <= made["uid"] <= 42100 and t.sh(f"stat -c %a /home/{name}") == "700"
+        refused = t.run("user", {"name": name, "umask": "077", "local": True})
+        assert refused["failed"] and refused["msg"] == "'umask' can not be used with 'local'"
+    finally:
+        _cleanup_user(t, name)
+
+
 def test_user_system_without_home(t):
     name = f"s{t.transport}1"
     _cleanup_user(t, name)

@@ -77,6 +77,13 @@ def _plan_new(ctx, name, args, system):
         argv.append("-r")
     create_home = opt_bool(args, "create_home", opt_bool(args, "createhome", True))
     argv.append("-m" if create_home else "-M")
+    if create_home and args.get("skeleton"):
+        argv += ["-k", str(args["skeleton"])]
+    if create_home and args.get("umask") is not None:
+        argv += ["-K", "UMASK=%s" % args["umask"]]
+    for key in ("uid_min", "uid_max"):  # login.defs' values for this useradd only
+        if args.get(key) is not None:
+            argv += ["-K", "%s=%d" % (key.upper(), int(args[key]))]
     argv.append(name)
     return argv, user, new_group
 
@@ -198,6 +205,9 @@ def run(ctx, args):
     for g in as_list(args.get("groups")):
         safe_name(g, "group name", slash_ok=False)
     state = choice(args, "state", ("present", "absent"), "present")
+    for key in ("umask", "uid_min", "uid_max"):  # useradd -K settings, which luseradd lacks (Ansible's check)
+        if opt_bool(args, "local", False) and args.get(key) is not None:
+            raise ModuleFailed("'%s' can not be used with 'local'" % key)
     system = opt_bool(args, "system", False)
     current = sys_users.user(ctx, name)
     warnings = [APPEND_WARNING] if args.get("groups") is None and opt_bool(args, "append", False) else []
