@@ -245,7 +245,8 @@ class PlayRun:
         # Found at load, reported now that a host reached the task (validate_args words unknown options
         # itself, as Ansible's module does: the msg without the task's place, which the task event has).
         if task.problem is not None and not isinstance(task.problem, (registry.InvalidOptions,
-                                                                      registry.UnsupportedOptions)):
+                                                                      registry.UnsupportedOptions,
+                                                                      registry.MissingArguments)):
             raise HostFailure(f"{task.problem.location}: {task.problem.message}", location=task.problem.location,
                               task=name)
         if task.foreign is not None or task.action_plugin is not None:

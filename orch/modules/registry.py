@@ -81,6 +81,10 @@ class UnsupportedOptions(ParseError):
     """Unknown option names of a module, found at load; the task fails with validate_args' words when it runs."""
 
 
+class MissingArguments(ParseError):
+    """Required options a task lacks, found at load; the task fails with validate_args' words when it runs."""
+
+
 def unsupported_message(info: ModuleInfo, written: str, bad: list[str]) -> str:
     """Ansible's msg for unknown module options: the task's own spelling of the module, sorted names."""
     if info.name == "shell" and "expand_argument_vars" in bad:
@@ -122,7 +126,7 @@ def check_required(module: str, args: Mapping[str, Any], location: Location | No
     given = {_alias_map(info.spec).get(key, key) for key in args}
     for name, opts in info.spec.items():
         if opts.get("required") and name not in given:
-            raise ParseError(f"module {info.name!r}: missing required argument {name!r}", location=location)
+            raise MissingArguments(f"module {info.name!r}: missing required argument {name!r}", location=location)
     _check_one_of(info, given, location)
 
 
@@ -243,9 +247,10 @@ def validate_args(module: str, args: Mapping[str, Any], location: Location | Non
             raise ParseError(f"module {info.name!r}: parameters are mutually exclusive: {'|'.join(present)}",
                              location=location)
     _check_one_of(info, {name for name, value in out.items() if value is not None}, location)
+    missing = sorted(name for name, opts in spec.items() if opts.get("required") and out.get(name) is None)
+    if missing:  # Ansible's words
+        raise MissingArguments(f"missing required arguments: {', '.join(missing)}", location=location)
     for name, opts in spec.items():
-        if opts.get("required") and out.get(name) is None:
-            raise ParseError(f"module {info.name!r}: missing required argument {name!r}", location=location)
         if name not in out and "default" in opts:
             default = opts["default"]
             out[name] = list(default) if isinstance(default, list) else default

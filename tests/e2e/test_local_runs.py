@@ -1,4 +1,4 @@
-"""Whole runs over the local connection, for behaviour only a run shows (async jobs)."""
+"""Whole runs over the local connection, for behaviour only a run shows (async jobs, task errors)."""
 
 from __future__ import annotations
 
@@ -63,4 +63,28 @@ def test_async_jobs_go_where_ansible_async_dir_says(tmp_path):
 def test_an_async_job_in_check_mode_runs_in_the_background_as_ansibles(tmp_path):
     """--check (Ansible's check mode): the job checks in the background; async_status finds it."""
     _run(tmp_path, CHECKED_JOB, "--check")
+
+
+BAD_OPTIONS = """\
+- hosts: all
+  gather_facts: false
+  tasks:
+    - file: {state: hard}
+      register: missing
+      ignore_errors: true
+    - shell: echo hi
+      args: {expand_argument_vars: false}
+      register: unsupported
+      ignore_errors: true
+    - assert:
+        that:
+          - missing.msg == 'missing required arguments: path'
+          - unsupported.msg == 'Unsupported parameters for (shell) module: expand_argument_vars'
+"""
+
+
+def test_option_errors_fail_the_task_in_ansibles_words(tmp_path):
+    """Found at load (orch warns with file:line before the run), they fail the task with Ansible's msg."""
+    out = _run(tmp_path, BAD_OPTIONS)
+    assert "pb.yml:4:" in out.stdout + out.stderr
 

@@ -304,7 +304,7 @@ def _link(ctx, args, path, entry, state, diff):
         src = entry.link_src
     if not src:
         raise ModuleFailed("src is required for creating new symlinks" if state == "link"
-                           else "src is required for creating new hard links", path=path)
+                           else "src is required for creating new hardlinks", path=path)  # Ansible's words
     src = os.path.expanduser(str(src))
     force = files.is_true(args.get("force"))
     absrc = src if os.path.isabs(src) else os.path.normpath(os.path.join(os.path.dirname(path), src))

@@ -147,6 +147,11 @@ def test_file_recurse_follows_links_to_their_targets(agent, tmp_path):
         == [0o600, 0o600, 0o600]
 
 
+def test_file_hard_without_src_says_what_ansible_says(agent, tmp_path):
+    result = agent.run("file", {"path": str(tmp_path / "h"), "state": "hard"})
+    assert result["failed"] and result["msg"] == "src is required for creating new hardlinks"
+
+
 def test_file_recurse_reaches_children(agent, tmp_path):
     _setup(tmp_path, "dir d")
     agent.run("file", {"path": str(tmp_path / "d"), "state": "directory", "recurse": True, "owner": "nobody",

@@ -45,7 +45,7 @@ def test_aliases_types_defaults():
 
 @pytest.mark.parametrize("module,args,message", [
     ("file", {"path": "/x", "state": "gone"}, "argument 'state' must be one of absent, directory"),
-    ("file", {}, "missing required argument 'path'"),
+    ("file", {}, "missing required arguments: path"),  # Ansible's words
     ("file", {"path": "/x", "recurse": "maybe"}, "must be a boolean"),
     ("wait_for", {"port": "http"}, "must be an int"),
     ("lineinfile", {"path": "/x", "line": "y", "insertbefore": "a", "insertafter": "b"},
