@@ -78,8 +78,8 @@ BAD_OPTIONS = """\
       ignore_errors: true
     - assert:
         that:
-          - missing.msg == 'missing required arguments: path'
-          - unsupported.msg == 'Unsupported parameters for (shell) module: expand_argument_vars'
+          - "missing.msg == 'missing required arguments: path'"
+          - "unsupported.msg == 'Unsupported parameters for (shell) module: expand_argument_vars'"
 """
 
 
