@@ -83,6 +83,15 @@ class IncludedFileError(ParseError):
     the run (a file that is not there only fails the host)."""
 
 
+class MissingFileError(ParseError):
+    """A file a task names (an import's, an include's) is not there."""
+
+
+class UnresolvedActionError(ParseError):
+    """A task's module or action is found nowhere. Ansible refuses that when it parses the file;
+    orch fails the task where a host reaches it, but ends the run for a file an include loads."""
+
+
 class VaultError(ParseError):
     """Vault-encrypted data cannot be opened: no or wrong password, damaged payload."""
 

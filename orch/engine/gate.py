@@ -58,6 +58,12 @@ class Gate:
         with self._cond:
             return self._positions.get(host) == position
 
+    def past(self, host: str, position: tuple) -> bool:
+        """The host has gone beyond ``position`` (or is done)."""
+        with self._cond:
+            found = self._positions.get(host)
+            return found is not None and found > position
+
     def gone(self, host: str) -> bool:
         with self._cond:
             return self._positions.get(host) == DONE

@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from orch.errors import OrchError
+from orch.inventory.patterns import implicit_localhost
 from orch.inventory.vars import refresh_host
 
 if TYPE_CHECKING:
@@ -63,7 +64,7 @@ def group_by(step: "StepContext", args: dict) -> dict:
     parents = _names(args.get("parents")) or ["all"]
     inv = step.worker.run.pb.inventory
     with inv.lock:
-        host = inv.hosts[step.host_name]
+        host = inv.hosts.get(step.host_name) or implicit_localhost(inv, step.host_name)  # a play of localhost alone
         changed = _join(inv, host, key, parents)
         _settle(step, inv, host)
     return {"changed": changed, "add_group": key, "parent_groups": parents}

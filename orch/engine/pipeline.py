@@ -34,6 +34,7 @@ from orch.templating import is_template
 from orch.yamlsrc import location_of
 
 if TYPE_CHECKING:
+    from orch.engine.hoststate import HostState
     from orch.playbook.model import Task
 
 
@@ -306,18 +307,30 @@ def attempts(worker: Worker, task: "Task", variables: dict, name: str) -> dict:
 # -- record ----------------------------------------------------------------------
 
 
-def register(worker: Worker, task: "Task", result: dict) -> None:
+def register(worker: Worker, task: "Task", result: dict, state: "HostState | None" = None) -> None:
     if task.register:
-        with worker.state.lock:
-            worker.state.set_facts[task.register] = registered(result)
+        state = state or worker.state
+        with state.lock:
+            state.set_facts[task.register] = registered(result)
 
 
-def _apply_facts(worker: Worker, task: "Task", result: dict) -> None:
+def shared(worker: Worker, task: "Task", result: dict) -> dict:
+    """A run_once task's result, its facts and its register given to every other active host of
+    the batch before they go on (as Ansible does, also for hosts that never reach the task: the
+    tasks of an include only the first host ran)."""
+    for state in worker.run.others(worker.state):
+        register(worker, task, result, state)
+        if not task.delegate_facts:
+            _apply_facts(worker, task, result, state)
+    return result
+
+
+def _apply_facts(worker: Worker, task: "Task", result: dict, state: "HostState | None" = None) -> None:
     for one in result.get("results", [result]):
         facts = one.get("ansible_facts")
         if not facts or one.get("failed"):
             continue
-        target = worker.state if not task.delegate_facts else worker.run.delegate_state(one.get("_delegate"))
+        target = (state or worker.state) if not task.delegate_facts else worker.run.delegate_state(one.get("_delegate"))
         if one.get("_include_vars"):
             target.include_vars.update(facts)
         elif one.get("_set_fact"):

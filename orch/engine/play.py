@@ -52,7 +52,7 @@ class PlayRun:
         self.gate = Gate([s.name for s in batch], max(1, min(pb.options.forks, len(batch))))
         self.ordinals = _ordinals(play)
         self._abort = threading.Event()
-        self._once: dict[int, Any] = {}
+        self._once: dict[Any, Any] = {}
         self._once_lock = threading.Lock()
         self.failed_hosts = 0
         self._handler_blocks: tuple[int, list, list[list[Task]]] | None = None
@@ -139,6 +139,30 @@ class PlayRun:
             if slot["done"].wait(0.1):
                 return dict(slot["result"])
         return self._run_once_here(slot, execute)
+
+    def others(self, state: "HostState") -> list["HostState"]:
+        """The batch's other hosts still running the play."""
+        return [other for other in self.batch if other is not state and other.active]
+
+    def once_include(self, task: Task, state: "HostState", include: Callable[[], str]) -> str:
+        """run_once on include_tasks/include_role: the batch's first active host includes the file;
+        the others skip it and wait, standing past its tasks, until that host is through (what
+        Ansible's lockstep gives: they see what its run_once tasks set for them)."""
+        runner = next((other for other in self.batch if other.active), state)
+        with self._once_lock:
+            done = self._once.setdefault(("include", id(task)), threading.Event())
+        if runner is state:
+            try:
+                return include()
+            finally:
+                done.set()
+        position = self.position(task)
+        last = max([self.position(t) for t in iter_tasks(task.included or [])] + [position])
+        self.gate.at(state.name, last)
+        while not done.wait(0.1):
+            if self.aborted() or not runner.active or self.gate.past(runner.name, last):
+                break
+        return OK
 
     @staticmethod
     def _run_once_here(slot: dict, execute: Callable[[], dict]) -> dict:

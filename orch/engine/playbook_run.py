@@ -19,7 +19,7 @@ from orch.engine.resume import ResumeRecord
 from orch.engine.role_names import role_name_vars
 from orch.engine.serial import batches, ordered
 from orch.engine.variables import DelegatedVars, HostVars, HostVarsVars, merge_layers
-from orch.errors import OrchError, ParseError
+from orch.errors import IncludedFileError, OrchError, ParseError
 from orch.events import EventBus
 from orch.inventory import Inventory
 from orch.playbook.model import Play, Playbook, Role, Task
@@ -55,6 +55,15 @@ def _search_path(task: Task, playbook_dir: str) -> list[str]:
     paths.append(playbook_dir)
     return list(dict.fromkeys(paths))
 
+
+
+def _refuse_unresolved(items: list) -> None:
+    """An included file with an action found nowhere ends the run, as Ansible's parser refuses it."""
+    from orch.playbook.includes import unresolved_action
+
+    found = unresolved_action(items)
+    if found is not None:
+        raise IncludedFileError(found.message, location=found.location)
 
 class _HostVarsLookup:
     def __init__(self, pb: "PlaybookRun", play_run: PlayRun) -> None:
@@ -277,11 +286,13 @@ class PlaybookRun:
                     ignore_errors=play.ignore_errors or False, ignore_unreachable=play.ignore_unreachable or False)
 
     def included_items(self, task: Task, variables: dict, name: str, play: Play | None = None) -> list:
-        if task.included is not None:
-            self._publish(task, task.included_role, variables, play)
-            return task.included
         from orch.playbook import includes
         from orch.playbook.scope import Scope
+
+        if task.included is not None:
+            _refuse_unresolved(task.included)
+            self._publish(task, task.included_role, variables, play)
+            return task.included
 
         args = self.templar.template(task.args, variables, location=task.location, task=name)
         key = (id(task), repr(sorted(args.items(), key=str)))
@@ -290,16 +301,18 @@ class PlaybookRun:
             if cached is not None:
                 return cached
         copy = Task(**{**task.__dict__, "args": args, "included": None, "problem": None})
+        # reached: a file may include itself
         scope = Scope(file=task.location.file, playbook_dir=self.playbook_dir, play_vars=dict(variables),
-                      role=task.role, tags=list(task.tags), stack=(), is_handler=task.is_handler)  # reached: a file may include itself
+                      role=task.role, tags=list(task.tags), stack=(), is_handler=task.is_handler)
         if task.module in ("include_tasks", "import_tasks"):
             includes.include_tasks(copy, {}, scope)
         else:
             includes.include_role(copy, {}, scope)
         if copy.problem is not None:
             raise copy.problem  # the file or role cannot be loaded now that a host reached it
-        self._publish(copy, copy.included_role, variables, play)
         items = copy.included or []
+        _refuse_unresolved(items)
+        self._publish(copy, copy.included_role, variables, play)
         with self._includes_lock:
             self._includes[key] = items
         return items

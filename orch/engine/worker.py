@@ -97,13 +97,16 @@ class HostWorker:
         name = pipeline.begin(self, task, variables, handler)
         started = time.time()
         try:
+            run_once = run.templar.template(task.run_once, variables) if is_template(task.run_once) else task.run_once
             if task.module in ("include_tasks", "include_role", "import_tasks", "import_role"):
+                if truthy(run_once) and task.module.startswith("include") and not handler:
+                    return run.once_include(task, self.state, lambda: self._include(task, variables, name))
                 return self._include(task, variables, name)
             if task.module == "meta":
                 return self._meta(task, variables, name)
-            run_once = run.templar.template(task.run_once, variables) if is_template(task.run_once) else task.run_once
             if (truthy(run_once) or task.module == "add_host") and not handler:  # add_host: once a play, as Ansible
-                result = run.once(task, lambda: self._execute(task, variables, name), self.state.name)
+                result = run.once(task, lambda: pipeline.shared(self, task, self._execute(task, variables, name)),
+                                  self.state.name)
                 if result.get("_ran_on") != self.state.name:
                     pipeline.register(self, task, result)
                     if not result.get("failed") or truthy(pipeline.keyword(self, task.ignore_errors, task)):
@@ -180,7 +183,7 @@ class HostWorker:
         try:
             items = self._loop_items(task, variables, name)
         except SkipLoop:
-            return self._include_skipped(task, name)
+            return self._include_skipped(task, name, variables)
         for index in range(len(items)):
             control = loop_control(self.run.templar, task, variables, name)
             outcome = self._include_once(task, variables, name, item_vars(control, items, index))
@@ -192,7 +195,7 @@ class HostWorker:
         """One include (of a loop's item): its tasks run with the item's variables."""
         variables = {**variables, **loop_vars}
         if not self.run.templar.is_true(task.when, variables, location=task.location, task=name):
-            return self._include_skipped(task, name)
+            return self._include_skipped(task, name, variables)
         items = self.run.included_items(task, variables, name)
         if task.module in ("include_tasks", "include_role"):
             self.state.stats["ok"] += 1  # as Ansible's recap: each file included (per loop item) counts
@@ -203,10 +206,14 @@ class HostWorker:
         finally:
             self.state.include_params = outer
 
-    def _include_skipped(self, task: Task, name: str) -> str:
+    def _include_skipped(self, task: Task, name: str, variables: dict) -> str:
+        """An include its ``when`` rules out: registered as a skipped task is (Ansible's skip_reason)."""
+        result = skip_on(self.run.templar, task.when, variables, task.location, name) or {
+            "changed": False, "skipped": True, "skip_reason": "Conditional result was False"}
+        pipeline.register(self, task, result)
         self.run.bus.emit("task_result", host=self.state.name, task=name, status="skipped", changed=False,
                           duration=0, ignored=False, handler=False, action=task.module,
-                          result={"skipped": True}, location=str(task.location))
+                          result=result, location=str(task.location))
         self.state.stats["skipped"] += 1
         return OK
 

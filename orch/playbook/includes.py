@@ -11,8 +11,8 @@ from __future__ import annotations
 from typing import Any
 
 from orch.booleans import parse_bool
-from orch.errors import IncludedFileError, Location, ParseError, TemplateError
-from orch.playbook.model import Task, TaskItem
+from orch.errors import IncludedFileError, Location, MissingFileError, ParseError, TemplateError, UnresolvedActionError
+from orch.playbook.model import Block, Task, TaskItem
 from orch.playbook.roles import LOOP
 from orch.playbook.scope import Scope, loc_of, type_name
 from orch.templating import Templar, is_template
@@ -87,7 +87,23 @@ def include_tasks(task: Task, data: dict, scope: Scope) -> None:
     try:
         task.included = load_task_file(path, inner, task.location)
     except ParseError as exc:
-        _when_reached(IncludedFileError(exc.message, location=exc.location), task)
+        malformed = not isinstance(exc, MissingFileError)  # a file it imports not being there only fails the host
+        _when_reached(IncludedFileError(exc.message, location=exc.location) if malformed else exc, task)
+
+
+def unresolved_action(items: list[TaskItem]) -> UnresolvedActionError | None:
+    """The first task of an included file (and of what it imports) whose action is found nowhere:
+    Ansible's parser refuses the whole file when the include loads it."""
+    for item in items:
+        if isinstance(item, Block):
+            found = unresolved_action(item.block + item.rescue + item.always)
+        elif isinstance(item.problem, UnresolvedActionError):
+            found = item.problem
+        else:
+            found = unresolved_action(item.included or []) if item.module in ("import_tasks", "import_role") else None
+        if found is not None:
+            return found
+    return None
 
 
 def _when_reached(exc: ParseError, task: Task) -> None:

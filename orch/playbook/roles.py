@@ -5,10 +5,12 @@ from __future__ import annotations
 import os
 from typing import Any
 
+from orch.booleans import parse_bool
 from orch.errors import Location, ParseError
 from orch.playbook import keywords as kw
 from orch.playbook.model import Role, TaskItem
 from orch.playbook.scope import Scope, expect, loc_of, type_name
+from orch.templating import is_template
 from orch.templating.py_plugins import add_plugin_dirs
 from orch.yamlsrc import load_file
 
@@ -151,7 +153,9 @@ def load_role(name: str, scope: Scope, where: Location, params: dict[str, Any], 
     if tasks_file:
         role.tasks = load_task_file(tasks_file, inner.child(file=tasks_file), where)
     entry_point = os.path.splitext(os.path.basename(str(options.get("tasks_from") or "main")))[0]
-    role.tasks = _argument_check(role, meta, meta_file, entry_point, inner) + role.tasks
+    validate = options.get("rolespec_validate", True)
+    if is_template(validate) or parse_bool(validate) is not False:
+        role.tasks = _argument_check(role, meta, meta_file, entry_point, inner, validate) + role.tasks
     handlers_file = _from(options, "handlers_from", path, "handlers", where)
     if handlers_file:
         handler_scope = inner.child(file=handlers_file, is_handler=True)
@@ -160,9 +164,11 @@ def load_role(name: str, scope: Scope, where: Location, params: dict[str, Any], 
     return role
 
 
-def _argument_check(role: Role, meta: dict, meta_file: str | None, entry_point: str, scope: Scope) -> list[TaskItem]:
+def _argument_check(role: Role, meta: dict, meta_file: str | None, entry_point: str, scope: Scope,
+                    validate: Any) -> list[TaskItem]:
     """The task Ansible puts first in a role whose entry point has an argument spec: it
-    validates the role's parameters and variables when a host enters the role."""
+    validates the role's parameters and variables when a host enters the role (unless
+    ``rolespec_validate`` is false; a templated one decides when the host gets there)."""
     from orch.playbook.tasks import parse_tasks
 
     spec_file = _main_file(role.path, "meta", "argument_specs")
@@ -178,6 +184,8 @@ def _argument_check(role: Role, meta: dict, meta_file: str | None, entry_point: 
         "argument_spec": entry.get("options") or {}, "provided_arguments": dict(role.params),
         "validate_args_context": {"type": "role", "name": role.name, "argument_spec_name": entry_point,
                                   "path": role.path}}}
+    if is_template(validate):
+        task["when"] = validate
     where = loc_of(entry, None, Location(spec_file or role.path))
     return parse_tasks([task], scope.child(file=spec_file or role.path), "tasks", where)
 

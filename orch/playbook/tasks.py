@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from typing import Any
 
-from orch.errors import Location, ParseError
+from orch.errors import Location, MissingFileError, ParseError, UnresolvedActionError
 from orch.foreign.resolve import ModuleSearch, Resolved, resolve
 from orch.modules import registry
 from orch.playbook import keywords as kw
@@ -323,7 +323,8 @@ def _parse_task(data: dict, scope: Scope, where: Location | None) -> list[TaskIt
               and not is_template(written))
     args, words_problem = _module_args(module, raw_args, data, mod_loc, native)
     problem = resolved.problem or words_problem
-    found: ParseError | None = ParseError(problem, location=mod_loc or location) if problem else None
+    kind = UnresolvedActionError if resolved.problem and resolved.found is None else ParseError
+    found: ParseError | None = kind(problem, location=mod_loc or location) if problem else None
     if native:
         try:
             _check_native_args(module, args, raw_args, mod_loc,
@@ -396,5 +397,5 @@ def resolve_file(name: str, scope: Scope, where: Location | None, subdir: str = 
     for path in candidates:
         if os.path.isfile(path):
             return os.path.normpath(path)
-    raise ParseError(f"file not found: {name!r} (looked in {', '.join(dict.fromkeys(os.path.dirname(c) or '.' for c in candidates))})",
+    raise MissingFileError(f"file not found: {name!r} (looked in {', '.join(dict.fromkeys(os.path.dirname(c) or '.' for c in candidates))})",
                      location=where)

@@ -56,6 +56,9 @@ PLAYBOOKS = {
     "import_tasks_missing.yml": (2, "import_tasks_missing.yml:3:7", "file not found: '_no_such_file.yml'"),
     "import_tasks_loop.yml": (2, "_loop_b.yml:2:3", "include loop"),
     "import_tasks_bad_yaml.yml": (2, "_bad_tasks.yml:3:8", "invalid YAML"),
+    # a malformed file an include loads when reached ends the run (no rescue), as in Ansible
+    "include_tasks_bad_yaml.yml": (2, "_bad_tasks.yml:3:8", "invalid YAML"),
+    "include_tasks_unresolved.yml": (2, "_unresolved_tasks.yml:2:3", "module 'no.such.module' not found"),
     "import_playbook_loop.yml": (2, "_pb_loop.yml:1:20", "import loop"),
     "import_playbook_missing.yml": (2, "import_playbook_missing.yml:1:20", "file not found"),
     "include_tasks_loop.yml": (2, "_inc_loop.yml:1:3", "include loop"),

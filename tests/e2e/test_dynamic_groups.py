@@ -44,3 +44,20 @@ def test_groups_follow_group_by_and_add_host(tmp_path):
     assert (out / "a-shade.txt").read_text() == "dark color_red,web"
     assert (out / "b-shade.txt").read_text() == "none color_blue,web"
 
+
+
+def test_group_by_takes_the_implicit_localhost(tmp_path):
+    book = tmp_path / "site.yml"
+    book.write_text("""
+- hosts: localhost
+  gather_facts: false
+  tasks:
+    - group_by: {key: "test_{{ inventory_hostname }}"}
+- hosts: test_localhost
+  gather_facts: false
+  tasks:
+    - debug: {msg: reached by its new group}
+""")
+    res = orch("run", str(book), "-i", "/dev/null", cwd=tmp_path)
+    assert res.returncode == 0, res.stdout + res.stderr
+    assert "reached by its new group" in res.stdout and "Traceback" not in res.stderr

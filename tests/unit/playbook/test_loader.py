@@ -332,3 +332,19 @@ def test_a_roles_static_import_may_name_role_path(write):
     p = write("site.yml", "- hosts: all\n  roles: [r]\n")
     (task,) = tasks_of(p)
     assert task.args == {"msg": "deep"} and task.location.file.endswith("roles/r/more/r.yml")
+
+
+def test_rolespec_validate_false_leaves_out_the_argument_check(write):
+    write("roles/r/meta/argument_specs.yml", "argument_specs: {main: {options: {n: {type: int}}}}\n")
+    write("roles/r/tasks/main.yml", "- debug: {msg: hi}\n")
+    p = write("site.yml", """
+        - hosts: all
+          tasks:
+            - import_role: {name: r}
+            - import_role: {name: r, rolespec_validate: false, allow_duplicates: true}
+            - include_role: {name: r, rolespec_validate: "{{ False | bool }}"}
+    """)
+    tasks = load_playbook(p).plays[0].tasks
+    assert [t.module for t in tasks] == ["validate_argument_spec", "debug", "debug", "include_role"]
+    check = tasks[-1].included[0]
+    assert check.module == "validate_argument_spec" and check.when == ["{{ False | bool }}"]  # decided when reached
