@@ -109,8 +109,8 @@ def _single(ctx, args, dest, item, basename):
     result["changed"] = result["changed"] or changed_dirs
     if args.get("src"):
         result["src"] = args["src"]
-    if ctx.diff:
-        result["diff"] = plan["diff"] or {}
+    if ctx.diff and plan["diff"]:
+        result["diff"] = [plan["diff"]]  # a list, as Ansible's copy action gives it (one entry per file)
     return result
 
 

@@ -21,7 +21,7 @@ def test_converge_then_unchanged(agent, tmp_path, module):
     plan = agent.check(module, args)
     first = agent.run(module, args)
     assert plan["changed"] and first["changed"] and plan["diff"] == first["diff"]
-    assert first["diff"]["after"] == "a\n" and first["diff"]["before"] == ""
+    assert first["diff"][0]["after"] == "a\n" and first["diff"][0]["before"] == ""
     st = os.stat(dest)
     assert (st.st_mode & 0o7777, st.st_uid) == (0o640, 65534)
     assert first["checksum"] == sha1(b"a\n") and first["owner"] == "nobody" and first["group"] == "daemon"
@@ -161,7 +161,7 @@ def test_large_remote_copy_streams(agent, tmp_path):
         handle.truncate(50 << 20)
     result = agent.run("copy", {"src": str(src), "dest": str(tmp_path / "big2"), "remote_src": True})
     assert result["changed"] and result["checksum"] == result.get("checksum") and result["size"] == 50 << 20
-    assert result["diff"].get("dst_larger") or result["diff"].get("before") is None
+    assert result["diff"][0].get("dst_larger") or result["diff"][0].get("before") is None
 
 
 def test_follow_writes_through_a_link(agent, tmp_path):
