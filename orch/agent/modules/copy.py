@@ -146,7 +146,7 @@ def _plan_file(ctx, args, dest, item):
     if ctx.diff:
         before = target.read_bytes() if target.exists and target.content_known() else None
         after = item["data"] if item.get("data") is not None else _source_bytes(source)
-        plan["diff"] = content_diff(before, after, dest, args.get("src") or "dynamically generated")
+        plan["diff"] = content_diff(before, after, dest, args.get("src") or dest)  # content: its dest, as Ansible
     return plan
 
 

@@ -22,6 +22,7 @@ def test_converge_then_unchanged(agent, tmp_path, module):
     first = agent.run(module, args)
     assert plan["changed"] and first["changed"] and plan["diff"] == first["diff"]
     assert first["diff"][0]["after"] == "a\n" and first["diff"][0]["before"] == ""
+    assert first["diff"][0]["after_header"] == dest  # content (no src): the file it goes to, as Ansible
     st = os.stat(dest)
     assert (st.st_mode & 0o7777, st.st_uid) == (0o640, 65534)
     assert first["checksum"] == sha1(b"a\n") and first["owner"] == "nobody" and first["group"] == "daemon"
