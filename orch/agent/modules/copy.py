@@ -40,6 +40,8 @@ def copy(ctx, args, module="copy"):
             raise ModuleFailed("Source %s not found" % src, path=src)
         if entry.isdir:
             return _remote_tree(ctx, args, src, dest)
+        if entry.state not in ("file", "hard"):  # a device, a fifo, a socket
+            raise ModuleFailed("Cannot copy invalid source '%s': not a file" % src, path=src)
         item = {"source": entry, "mode": _mode_octal(entry.mode)}
         return _single(ctx, args, dest, item, os.path.basename(src))
     if "_files" in args or "_dirs" in args:

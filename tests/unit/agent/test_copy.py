@@ -151,6 +151,12 @@ def test_a_remote_folder_copy_keeps_links_without_local_follow(agent, tmp_path):
     assert (tmp_path / "followed/link").read_text() == "f"
 
 
+def test_a_remote_source_that_is_no_file_is_refused(agent, tmp_path):
+    out = agent.run("copy", {"src": "/dev/null", "dest": str(tmp_path / "x"), "remote_src": True})
+    assert out["failed"] and out["msg"] == "Cannot copy invalid source '/dev/null': not a file"
+    assert not (tmp_path / "x").exists()
+
+
 def test_content_into_an_existing_folder_is_refused(agent, tmp_path):
     out = agent.run("copy", {"dest": str(tmp_path), "_content_b64": b64(b"x")})
     assert out["failed"] and out["msg"] == "can not use content with a dir as dest"
