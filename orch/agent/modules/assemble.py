@@ -57,4 +57,7 @@ def run(ctx, args):
         raise ModuleFailed("Invalid Regexp (%s) in \"%s\"" % (exc, args.get("regexp")))
     wire = {k: v for k, v in args.items() if k not in _OWN}
     wire["_content_b64"] = base64.b64encode(content).decode()
-    return copy(ctx, wire, module="assemble")
+    result = copy(ctx, wire, module="assemble")
+    if result.get("diff"):  # Ansible's assemble gives the one diff itself, not copy's list of them
+        result["diff"] = result["diff"][0]
+    return result

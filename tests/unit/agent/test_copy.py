@@ -157,6 +157,16 @@ def test_a_remote_source_that_is_no_file_is_refused(agent, tmp_path):
     assert not (tmp_path / "x").exists()
 
 
+def test_diffs_are_a_list_for_copy_and_one_diff_for_assemble(agent, tmp_path):
+    """As Ansible's actions return them: copy (and template) a list, assemble its one diff."""
+    (tmp_path / "parts").mkdir()
+    (tmp_path / "parts" / "a").write_text("A\n")
+    joined = agent.run("assemble", {"src": str(tmp_path / "parts"), "dest": str(tmp_path / "joined")})
+    assert joined["changed"] and joined["diff"]["after"] == "A\n"
+    copied = agent.run("copy", {"dest": str(tmp_path / "c"), "_content_b64": b64(b"C")})
+    assert copied["diff"][0]["after"] == "C"
+
+
 def test_content_into_an_existing_folder_is_refused(agent, tmp_path):
     out = agent.run("copy", {"dest": str(tmp_path), "_content_b64": b64(b"x")})
     assert out["failed"] and out["msg"] == "can not use content with a dir as dest"
