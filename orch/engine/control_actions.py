@@ -131,7 +131,10 @@ def assemble(step: "StepContext", args: dict) -> dict:
     wire = {k: v for k, v in args.items() if k not in ("src", "remote_src", "regexp", "delimiter", "ignore_hidden",
                                                        "decrypt")}
     # Assembled files are small: the bytes go with the step (no checksum round trip first).
-    return step.agent_run("copy", dict(wire, _content_b64=base64.b64encode(content).decode()))
+    result = step.agent_run("copy", dict(wire, _content_b64=base64.b64encode(content).decode()))
+    if result.get("diff"):  # assemble's one diff, not copy's list (as the agent's assemble does)
+        result["diff"] = result["diff"][0]
+    return result
 
 
 def protomatter_debug(step: "StepContext", args: dict) -> dict:
