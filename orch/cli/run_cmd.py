@@ -36,7 +36,7 @@ def parse_extra_vars(values: tuple[str, ...]) -> dict:
 
 
 def run_options(limit, tags, skip_tags, extra_vars, forks, check, diff, become, become_user, become_method,
-                ask_become_pass, user, connection, timeout, start_at_task, verbose, force_handlers):
+                ask_become_pass, user, connection, timeout, start_at_task, verbose, force_handlers, flush_cache=False):
     from orch.engine.options import RunOptions
 
     split = lambda values: [t.strip() for v in values for t in v.split(",") if t.strip()]  # noqa: E731
@@ -46,6 +46,7 @@ def run_options(limit, tags, skip_tags, extra_vars, forks, check, diff, become, 
         become_user=become_user, become_method=become_method,
         become_password=ask_become_password(ask_become_pass), remote_user=user, connection=connection,
         timeout=timeout, start_at_task=start_at_task, verbosity=verbose, force_handlers=force_handlers,
+        flush_cache=flush_cache,
     )
 
 
@@ -69,6 +70,7 @@ def playbook_options(func):
         click.option("--start-at-task"),
         click.option("-v", "--verbose", count=True),
         click.option("--force-handlers", is_flag=True),
+        click.option("--flush-cache", is_flag=True, help="Forget the fact cache's facts of the inventory's hosts first."),
         click.option("--json", "as_json", is_flag=True, help="JSON-lines events on stdout."),
         *vault_option_list,
         click.option("--no-color", is_flag=True, help="Plain lines, no colours, no live view."),

@@ -15,6 +15,7 @@ import re
 import time
 from typing import TYPE_CHECKING, Any
 
+from orch.booleans import parse_bool
 from orch.engine import copy_walk
 from orch.engine.facts import variable_name_problem
 from orch.engine.include_vars import include_vars
@@ -70,7 +71,11 @@ def set_fact(step: "StepContext", args: dict) -> dict:
         problem = variable_name_problem(key)
         if problem:
             raise OrchError(f"set_fact: {problem}")
-    return {"changed": False, "ansible_facts": facts, "_set_fact": True}
+    cacheable = parse_bool(args.get("cacheable", False))
+    if cacheable is None:
+        raise OrchError(f"set_fact: cacheable must be a boolean, not {args['cacheable']!r}")
+    # cacheable: Ansible makes them host facts too (the fact cache keeps them), besides set_fact's own
+    return {"changed": False, "ansible_facts": facts, "_set_fact": True, "_cacheable": cacheable}
 
 
 def _that(step: "StepContext", args: dict) -> tuple[Any, bool]:

@@ -20,6 +20,7 @@ class HostState:
     connection: HostConnection | None = None
     facts: dict[str, Any] = field(default_factory=dict)
     fact_vars: dict[str, Any] = field(default_factory=dict)  # ansible_* copies of facts
+    cached_facts: dict[str, Any] = field(default_factory=dict)  # the facts under their Ansible names (fact_cache.py)
     include_vars: dict[str, Any] = field(default_factory=dict)
     set_facts: dict[str, Any] = field(default_factory=dict)  # set_fact and register
     # The loop variables of the include_tasks/include_role being run (its tasks see them).

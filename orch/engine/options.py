@@ -26,6 +26,7 @@ class RunOptions:
     start_at_task: str | None = None
     verbosity: int = 0
     force_handlers: bool = False
+    flush_cache: bool = False  # forget the fact cache's facts of the inventory's hosts first
     plan_recorder: Any = None  # orch plan -o: collects predictions (orch.engine.plan.PlanRecorder)
     plan_guard: Any = None  # orch apply: holds steps to a saved plan (orch.engine.plan.PlanGuard)
     batch: bool = True  # consecutive independent steps share one round trip (orch/engine/batching.py)

@@ -335,6 +335,8 @@ def _apply_facts(worker: Worker, task: "Task", result: dict, state: "HostState |
             target.include_vars.update(facts)
         elif one.get("_set_fact"):
             target.set_facts.update(facts)
+            if one.get("_cacheable"):
+                worker.run.store_facts(target, facts, as_given=True)
         else:
             worker.run.store_facts(target, facts, one.get("_plain_facts"))
 

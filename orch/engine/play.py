@@ -7,12 +7,11 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING, Any, Callable
 
 from orch.booleans import parse_bool, truthy
-from orch.config import ansible_setting
 from orch.connection.options import USER_VARS
 from orch.engine.contracts import FAILED, OK, RunServices
 from orch.engine.environment import step_environment
 from orch.engine.gate import Gate
-from orch.engine.handlers import handler_blocks, play_handlers, search
+from orch.engine.handlers import PlayHandlers
 from orch.engine.hostconn import HostConnection
 from orch.engine.step import StepContext, task_timeout
 from orch.engine.worker import HostWorker
@@ -43,7 +42,7 @@ def _flag(value: Any, keyword: str) -> bool:
     return flag
 
 
-class PlayRun:
+class PlayRun(PlayHandlers):
     def __init__(self, pb: RunServices, play: Play, batch: list["HostState"], play_hosts: list[str]) -> None:
         self.pb = pb
         self.play = play
@@ -189,8 +188,11 @@ class PlayRun:
     def delegate_state(self, name: str | None) -> "HostState":
         return self.pb.state_of(name) if name else None
 
-    def store_facts(self, state: "HostState", facts: dict, plain: dict | None = None) -> None:
-        self.pb.store_facts(state, facts, plain)
+    def clear_facts(self, state: "HostState") -> None:
+        self.pb.clear_facts(state)
+
+    def store_facts(self, state: "HostState", facts: dict, plain: dict | None = None, as_given: bool = False) -> None:
+        self.pb.store_facts(state, facts, plain, as_given)
 
     def step_context(self, worker: HostWorker, task: Task, variables: dict, name: str) -> StepContext:
         play, opts, templar = self.play, self.options, self.templar
@@ -306,81 +308,6 @@ class PlayRun:
 
     def included_items(self, task: Task, variables: dict, name: str) -> list:
         return self.pb.included_items(task, variables, name, self.play)
-
-    # -- handlers -------------------------------------------------------------
-
-    def _handler_name(self, worker: HostWorker, handler: Task) -> str | None:
-        """A handler's name as notifications match it: templated once, for the first host that
-        asks (as Ansible caches it); None when unnamed or when it cannot be templated."""
-        if not handler.name:
-            return None
-        key = id(handler)
-        if key not in self._handler_names:
-            try:
-                name: str | None = str(self.templar.template(handler.name, self.task_vars(worker.state, handler)))
-            except OrchError:
-                name = None  # Ansible skips it (a name only some hosts can template)
-            self._handler_names[key] = name
-        return self._handler_names[key]
-
-    def _handlers(self) -> tuple[list, list[list[Task]]]:
-        """The handlers as they stand now (include_role adds its role's) and their blocks."""
-        included = self.pb.included_roles(self.play)
-        if self._handler_blocks is None or self._handler_blocks[0] != len(included):
-            items = play_handlers(self.play, included)
-            self._handler_blocks = (len(included), items, handler_blocks(items))
-        return self._handler_blocks[1], self._handler_blocks[2]
-
-    def handlers_for(self, worker: HostWorker, notification: str) -> list[Task]:
-        return list(search(self._handlers()[1], notification, lambda h: self._handler_name(worker, h)))
-
-    def _handlers_due(self, worker: HostWorker) -> set[int]:
-        """The host's saved notifications turned into the handlers they reach (Ansible does it
-        when handlers are flushed, and at once for what a running handler notifies)."""
-        state = worker.state
-        with state.lock:
-            notified, state.notified = list(state.notified), []
-        for notification in notified:
-            state.handlers_due.update(id(h) for h in self.handlers_for(worker, notification))
-        return state.handlers_due
-
-    def notify(self, worker: HostWorker, task: Task) -> str | None:
-        """Save a changed task's notifications (templated) for its host; a message when one reaches
-        no handler and ``error_on_missing_handler`` (default true) makes that an error."""
-        names: list[str] = []
-        for entry in task.notify:
-            value = self.templar.template(entry, self.task_vars(worker.state, task))
-            names += [str(v) for v in value] if isinstance(value, list) else [str(value)]
-        worker.state.notify(names)
-        for name in names:
-            if self.handlers_for(worker, name):
-                continue
-            message = (f"The requested handler '{name}' was not found in either the main handlers list nor in "
-                       "the listening handlers list")
-            if parse_bool(ansible_setting("ANSIBLE_ERROR_ON_MISSING_HANDLER", "error_on_missing_handler")) is False:
-                self.bus.emit("warning", message=message)
-                continue
-            return message
-        return None
-
-    def flush_handlers(self, worker: HostWorker) -> str:
-        """One pass over the handlers in order: each one due runs once; one notified by a handler
-        runs in this pass when it comes later, else at the next flush (as Ansible)."""
-        due = self._handlers_due(worker)
-        if not due:
-            return OK
-        for handler in iter_tasks(self._handlers()[0]):
-            if id(handler) not in due:
-                continue
-            due.discard(id(handler))
-            if handler.module == "meta" and str(handler.args.get("_raw_params", "")).strip() == "flush_handlers":
-                # Ansible ends the run here (an error, not this host's failure)
-                raise OrchError("flush_handlers cannot be used as a handler", location=handler.location)
-            outcome = worker.run_task(handler, handler=True)
-            self._handlers_due(worker)
-            if outcome != OK:
-                return outcome
-        return OK
 
     # -- running the batch ----------------------------------------------------
 

@@ -9,8 +9,8 @@ import threading
 
 from orch import hashmerge
 from orch.booleans import parse_bool
+from orch.engine import fact_cache
 from orch.engine.control_actions import CustomStats
-from orch.engine.facts import namespaced, prefixed
 from orch.engine.hostconn import HostConnection
 from orch.engine.hoststate import HostState
 from orch.engine.options import RunOptions
@@ -19,7 +19,7 @@ from orch.engine.resume import ResumeRecord
 from orch.engine.role_names import role_name_vars
 from orch.engine.serial import batches, ordered
 from orch.engine.variables import DelegatedVars, HostVars, HostVarsVars, merge_layers
-from orch.errors import IncludedFileError, OrchError, ParseError
+from orch.errors import OrchError, ParseError
 from orch.events import EventBus
 from orch.inventory import Inventory
 from orch.playbook.model import Play, Playbook, Role, Task
@@ -56,14 +56,6 @@ def _search_path(task: Task, playbook_dir: str) -> list[str]:
     return list(dict.fromkeys(paths))
 
 
-
-def _refuse_unresolved(items: list) -> None:
-    """An included file with an action found nowhere ends the run, as Ansible's parser refuses it."""
-    from orch.playbook.includes import unresolved_action
-
-    found = unresolved_action(items)
-    if found is not None:
-        raise IncludedFileError(found.message, location=found.location)
 
 class _HostVarsLookup:
     def __init__(self, pb: "PlaybookRun", play_run: PlayRun) -> None:
@@ -108,6 +100,10 @@ class PlaybookRun:
         self._includes_lock = threading.Lock()
         self.resume = ResumeRecord()  # where a rolling deploy stopped
         self.remaining: dict[str, list[str]] = {}  # after run(): the hosts a resume must still do
+        self.fact_cache = fact_cache.configured(lambda message: bus.emit("warning", message=message))
+        if options.flush_cache:  # as Ansible's --flush-cache: the inventory's hosts and localhost
+            for name in {"localhost", *inventory.hosts}:
+                fact_cache.forget(self.fact_cache, name)
 
     # -- hosts -----------------------------------------------------------------
 
@@ -116,6 +112,7 @@ class PlaybookRun:
             state = self.states.get(host.name)
             if state is None:
                 state = self.states[host.name] = HostState(host.name, dict(host.vars), list(host.group_names))
+                fact_cache.load_into(self.fact_cache, state)
             return state
 
     def state_of(self, name: str) -> HostState:
@@ -251,14 +248,20 @@ class PlaybookRun:
                 lambda name: lookup(name) or {"inventory_hostname": name, "ansible_host": name})
         return variables
 
-    def store_facts(self, state: HostState, facts: dict, plain: dict | None = None) -> None:
-        """``plain``: facts also set as variables of their own name (``getent_passwd``), as
-        Ansible does for modules whose fact names carry no ``ansible_`` prefix."""
+    def clear_facts(self, state: HostState) -> None:
+        """``meta: clear_facts``: the host's facts, and what the fact cache keeps of them, gone."""
         with state.lock:
-            names = namespaced(facts)  # ansible_facts.X; as variables ansible_X (and plain names as given)
-            state.facts.update(names)
-            state.fact_vars.update(prefixed(names))
-            state.fact_vars.update(plain or {})
+            state.facts.clear()
+            state.fact_vars.clear()
+            state.cached_facts.clear()
+        fact_cache.forget(self.fact_cache, state.name)
+
+    def store_facts(self, state: HostState, facts: dict, plain: dict | None = None, as_given: bool = False) -> None:
+        """``plain``: facts also set as variables of their own name (``getent_passwd``), as
+        Ansible does for modules whose fact names carry no ``ansible_`` prefix; ``as_given``: every
+        name as it is (``set_fact`` with ``cacheable``). The fact cache, if any, keeps them."""
+        with state.lock:
+            fact_cache.store(self.fact_cache, state, facts, plain, as_given)
 
     # -- tasks -------------------------------------------------------------------
 
@@ -290,7 +293,7 @@ class PlaybookRun:
         from orch.playbook.scope import Scope
 
         if task.included is not None:
-            _refuse_unresolved(task.included)
+            includes.refuse_unresolved(task.included)
             self._publish(task, task.included_role, variables, play)
             return task.included
 
@@ -311,7 +314,7 @@ class PlaybookRun:
         if copy.problem is not None:
             raise copy.problem  # the file or role cannot be loaded now that a host reached it
         items = copy.included or []
-        _refuse_unresolved(items)
+        includes.refuse_unresolved(items)
         self._publish(copy, copy.included_role, variables, play)
         with self._includes_lock:
             self._includes[key] = items

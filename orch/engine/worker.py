@@ -236,8 +236,7 @@ class HostWorker:
                 self.state.connection.close()
             return OK
         if action == "clear_facts":
-            self.state.facts.clear()
-            self.state.fact_vars.clear()
+            self.run.clear_facts(self.state)
             return OK
         raise HostFailure(f"meta: {action!r} is not supported by orch", location=task.location, task=name)
 

@@ -106,6 +106,13 @@ def unresolved_action(items: list[TaskItem]) -> UnresolvedActionError | None:
     return None
 
 
+def refuse_unresolved(items: list[TaskItem]) -> None:
+    """An included file with an action found nowhere ends the run, as Ansible's parser refuses it."""
+    found = unresolved_action(items)
+    if found is not None:
+        raise IncludedFileError(found.message, location=found.location)
+
+
 def _when_reached(exc: ParseError, task: Task) -> None:
     """What an include cannot load fails it where a host reaches it, as Ansible loads it only then (an include
     that reaches itself under a condition is no problem at all: its 'when' ends the recursion)."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from typing import Any
 
-from orch.errors import Location, MissingFileError, ParseError, UnresolvedActionError
+from orch.errors import Location, MissingFileError, OrchError, ParseError, UnresolvedActionError
 from orch.foreign.resolve import ModuleSearch, Resolved, resolve
 from orch.modules import registry
 from orch.playbook import keywords as kw
@@ -322,6 +322,11 @@ def _parse_task(data: dict, scope: Scope, where: Location | None) -> list[TaskIt
     native = (resolved.found is None and resolved.problem is None and resolved.action_plugin is None
               and not is_template(written))
     args, words_problem = _module_args(module, raw_args, data, mod_loc, native)
+    reserved = next((k for k in args if isinstance(k, str) and k.startswith("_ansible_")), None)
+    if reserved is not None:  # Ansible's error when it reads the task (not a parser error: exit 1)
+        raise OrchError(f"Invalid parameter specified beginning with keyword '_ansible_' for action {written!r}: "
+                        f"{reserved!r}. The prefix '_ansible_' is reserved for internal use only.",
+                        location=mod_loc or location)
     problem = resolved.problem or words_problem
     kind = UnresolvedActionError if resolved.problem and resolved.found is None else ParseError
     found: ParseError | None = kind(problem, location=mod_loc or location) if problem else None

@@ -23,9 +23,10 @@ CASES = {
     "flush_as_handler": "- hosts: all\n  gather_facts: false\n  tasks:\n    - {debug: {}, changed_when: true, notify: h}\n"
                         "  handlers:\n    - {name: h, meta: flush_handlers}\n",
     "block_in_handler": "- hosts: all\n  gather_facts: false\n  handlers:\n    - block: [{block: [{debug: {}}]}]\n",
+    "reserved_arg": "- hosts: all\n  gather_facts: false\n  tasks:\n    - set_fact: {_ansible_foo: bar}\n",
 }
 ORCH_OWN = {"ok": 0, "failed": 1, "parse_error": 2, "bad_keyword": 2, "missing_handler": 1, "flush_as_handler": 1,
-            "block_in_handler": 2}
+            "block_in_handler": 2, "reserved_arg": 1}
 
 
 def _write(tmp_path, name):

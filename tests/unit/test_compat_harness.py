@@ -71,7 +71,7 @@ def test_runme_tee_under_pipefail_is_strict():
     (["-i", "inv", "site.yml", "-vvv", "--tags", "a", "-t", "b", "-e@vars.yml", "--extra-vars=x=1"],
      ["-i", "inv", "-v", "-e", "vars.yml".join(["@", ""]), "-e", "x=1", "-t", "a,b"], ["site.yml"]),
     (["a.yml", "b.yml", "-C", "--diff", "--flush-cache", "--skip-tags", "never"],
-     ["-C", "-D", "--skip-tags", "never"], ["a.yml", "b.yml"]),
+     ["-C", "-D", "--flush-cache", "--skip-tags", "never"], ["a.yml", "b.yml"]),
 ])
 def test_shim_turns_ansible_playbook_options_into_orch_run_options(argv, options, playbooks):
     assert _shim().translate(argv) == (options, playbooks)
