@@ -27,11 +27,10 @@ from orch.engine.facts import prefixed
 from orch.engine.module_defaults import with_defaults
 from orch.engine.results import NO_TRACEBACK, censor, public, registered, status_of
 from orch.engine.step import StepContext
+from orch.engine.task_args import templated_args
 from orch.errors import OrchError, TemplateError, UnreachableError
 from orch.foreign import runner as foreign
-from orch.foreign.resolve import ModuleSearch, fqcn
 from orch.templating import is_template
-from orch.yamlsrc import location_of
 
 if TYPE_CHECKING:
     from orch.engine.hoststate import HostState
@@ -74,49 +73,6 @@ def begin(worker: Worker, task: "Task", variables: dict, handler: bool = False) 
 # -- prepare ---------------------------------------------------------------------
 
 
-def _value_location(value: Any, message: str):
-    """The location of the templated string a template error message quotes."""
-    if isinstance(value, dict):
-        value = list(value.values())
-    if isinstance(value, list):
-        for item in value:
-            found = _value_location(item, message)
-            if found is not None:
-                return found
-        return None
-    if isinstance(value, str) and "{" in value and repr(str(value)) in message:
-        return location_of(value)
-    return None
-
-
-# Arguments an action reads as written (Ansible's finalize_task_arg): assert's ``that`` holds conditions,
-# evaluated by the action, never templated first (a lookup's term may hold an undefined template).
-_AS_WRITTEN = {"assert": "that"}
-
-
-def _templated_args(worker: Worker, task: "Task", variables: dict, name: str) -> Any:
-    """The task's arguments templated one key at a time, as Ansible finalizes them: an error
-    names the argument it came from and points at its value, not at the task's first line."""
-    templar = worker.run.templar
-    if not isinstance(task.args, dict):
-        return templar.template(task.args, variables, task=name)
-    out: dict[str, Any] = {}
-    for key, value in task.args.items():
-        if _AS_WRITTEN.get(task.module) == key:
-            out[key] = value
-            continue
-        try:
-            out.update(templar.template({key: value}, variables, task=name))
-        except TemplateError as exc:
-            where = _value_location(value, exc.message) or task.location
-            search = task.search if isinstance(task.search, ModuleSearch) else ModuleSearch(worker.run.playbook_dir)
-            action = fqcn(str(task.action or task.module), search) or task.module
-            raise TemplateError(f"Finalization of task args for '{action}' failed: "
-                                f"Error while resolving value for '{key}': {exc.message}",
-                                location=where, task=name) from None
-    return out
-
-
 def _probes_after_change(worker: Worker, step: StepContext) -> bool:
     return step.check and worker.state.would_change and step.task.module in ("uri", "wait_for")
 
@@ -129,7 +85,7 @@ def prepare(worker: Worker, task: "Task", variables: dict, name: str) -> StepCon
     step = worker.run.step_context(worker, task, variables, name)
     if _probes_after_change(worker, step):
         return step
-    args = _templated_args(worker, task, variables, name)
+    args = templated_args(worker.run.templar, task, variables, name, worker.run.playbook_dir)
     args = with_defaults(task, expand_variable_params(args, task.location, name), variables, worker.run.templar, name,
                          worker.run.playbook_dir)
     step.args = worker.run.validate(task, args, name)

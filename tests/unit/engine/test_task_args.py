@@ -1,14 +1,8 @@
 """A task's arguments as an action gets them: templated, except those the action reads as written."""
 
-from types import SimpleNamespace
-
-from orch.engine.pipeline import _templated_args
+from orch.engine.task_args import templated_args
 from orch.playbook.loader import load_playbook
 from orch.templating import Templar
-
-
-def _worker():
-    return SimpleNamespace(run=SimpleNamespace(templar=Templar(), playbook_dir=None))
 
 
 def _task(tmp_path, body):
@@ -20,10 +14,10 @@ def _task(tmp_path, body):
 def test_assert_that_is_not_templated_before_the_action_evaluates_it(tmp_path):
     task = _task(tmp_path, "    - assert:\n        that: lookup('x', '{{ nope }}') == 1\n"
                            "        fail_msg: '{{ word }}'\n")
-    args = _templated_args(_worker(), task, {"word": "bad"}, "assert")
+    args = templated_args(Templar(), task, {"word": "bad"}, "assert", None)
     assert args == {"that": "lookup('x', '{{ nope }}') == 1", "fail_msg": "bad"}
 
 
 def test_other_actions_get_every_argument_templated(tmp_path):
     task = _task(tmp_path, "    - debug:\n        msg: '{{ word }}'\n")
-    assert _templated_args(_worker(), task, {"word": "hi"}, "debug") == {"msg": "hi"}
+    assert templated_args(Templar(), task, {"word": "hi"}, "debug", None) == {"msg": "hi"}
