@@ -16,10 +16,10 @@ no one else can write it; a cache that does not load is compiled anew.
 
 from __future__ import annotations
 
-import functools
 import hashlib
 import marshal
 import shlex
+import threading
 import zlib
 from pathlib import Path
 
@@ -131,18 +131,26 @@ def _agent_sources() -> dict[str, tuple[bool, str]]:
 
 
 def _blob(data: bytes) -> bytes:
-    packed = zlib.compress(data, 9)
+    packed = zlib.compress(data, 6)  # level 9: 3x the CPU for 0.7% fewer bytes
     return str(len(packed)).encode() + b"\n" + packed
 
 
-@functools.lru_cache(maxsize=2)
+_payloads: dict[bool, bytes] = {}
+_payload_lock = threading.Lock()
+
+
 def payload(cache: bool = True) -> bytes:
     """The bytes sent after the marker: stage 2, then the agent's sources (each a length line
-    and zlib data). With ``cache``, the host keeps the compiled modules between runs."""
-    sources = marshal.dumps(_agent_sources(), 4)  # version 4: readable by every Python 3.8+
-    key = hashlib.sha1(sources).hexdigest()[:16]
-    stage2 = (_STAGE2 % (key, cache)).encode()
-    return MARKER + _blob(stage2) + _blob(sources)
+    and zlib data). With ``cache``, the host keeps the compiled modules between runs.
+    Made once per process: hosts connecting at once wait for the first to make it."""
+    with _payload_lock:
+        made = _payloads.get(cache)
+        if made is None:
+            sources = marshal.dumps(_agent_sources(), 4)  # version 4: readable by every Python 3.8+
+            key = hashlib.sha1(sources).hexdigest()[:16]
+            stage2 = (_STAGE2 % (key, cache)).encode()
+            made = _payloads[cache] = MARKER + _blob(stage2) + _blob(sources)
+        return made
 
 
 def python_command(python: str) -> str:
